@@ -127,8 +127,14 @@ public final class Config {
         return a;
     }
 
+    /** A path; a relative one is taken relative to the directory of the config file. */
     public Path getPath(String key) {
-        return Path.of(getString(key));
+        Path p = Path.of(getString(key));
+        if (p.isAbsolute()) {
+            return p;
+        }
+        Path base = Path.of(source).toAbsolutePath().getParent();
+        return (base == null ? p : base.resolve(p)).normalize();
     }
 
     /** Fails on keys that no getter asked for: most likely typos. */
