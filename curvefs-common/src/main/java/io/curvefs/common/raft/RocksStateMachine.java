@@ -39,6 +39,7 @@ public abstract class RocksStateMachine extends StateMachineAdapter {
     private volatile Node node;
     private volatile long leaderTerm = -1;
     private volatile long servingTerm = -2;
+    private volatile long installedSnapshotIndex;
 
     protected RocksStateMachine(RocksStore store) {
         this.store = store;
@@ -73,6 +74,11 @@ public abstract class RocksStateMachine extends StateMachineAdapter {
     }
 
     protected void onServingStop() {
+    }
+
+    /** The index of the last snapshot that replaced this replica's data (0 if none since start). */
+    public long installedSnapshotIndex() {
+        return installedSnapshotIndex;
     }
 
     /** Leader of the current term and caught up with everything committed before it. */
@@ -180,6 +186,7 @@ public abstract class RocksStateMachine extends StateMachineAdapter {
         try {
             List<String> names = new ArrayList<>(reader.listFiles());
             store.replaceWith(Path.of(reader.getPath()), names);
+            installedSnapshotIndex = snapshotIndex;
             LOG.info("{}: loaded snapshot at index {}", store.dir(), snapshotIndex);
             onStoreReloaded();
             return true;
