@@ -48,6 +48,8 @@ public final class RaftGroups {
         options.setInitialConf(conf);
         RaftOptions raftOptions = new RaftOptions();
         raftOptions.setSync(settings.sync());
+        // term and vote must survive a power cut too, or a node could vote twice in one term
+        raftOptions.setSyncMeta(settings.sync());
         raftOptions.setDisruptorBufferSize(1024);
         options.setRaftOptions(raftOptions);
         PeerId serverId = JRaftUtils.getPeerId(self);
