@@ -6,14 +6,19 @@ import io.curvefs.proto.common.StatusCode;
 /** A call that ended without a usable answer, or a handler's refusal carried back as a status. */
 public class RpcException extends RuntimeException {
     private final StatusCode code;
+    /** The leader's address a NOT_LEADER refusal carries back to the caller, "" when none. */
+    private final String leader;
 
     public RpcException(StatusCode code, String message) {
         super(message);
         this.code = code;
+        this.leader = "";
     }
 
     public RpcException(Status status) {
-        this(status.getCode(), status.getMessage().isEmpty() ? status.getCode().name() : status.getMessage());
+        super(status.getMessage().isEmpty() ? status.getCode().name() : status.getMessage());
+        this.code = status.getCode();
+        this.leader = status.getLeader();
     }
 
     public StatusCode code() {
@@ -21,6 +26,6 @@ public class RpcException extends RuntimeException {
     }
 
     public Status toStatus() {
-        return Statuses.of(code, getMessage());
+        return Statuses.of(code, getMessage()).toBuilder().setLeader(leader).build();
     }
 }

@@ -1,0 +1,49 @@
+package io.curvefs.metaserver;
+
+import io.curvefs.common.conf.Config;
+import io.curvefs.common.raft.RaftSettings;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Everything a metaserver reads from its config file (keys in the javadoc of {@link #from}).
+ *
+ * @param mdsAddrs empty when the node runs without an MDS (tests)
+ */
+public record MetaserverConfig(String clusterToken, String listenAddr, String hostname, List<String> mdsAddrs,
+                               Path dataDir, int heartbeatIntervalMs, RaftSettings raft, int rpcThreads) {
+
+    /**
+     * Reads cluster.token, metaserver.listen.addr, metaserver.hostname (default: the listen ip),
+     * mds.addrs, metaserver.data.dir, metaserver.heartbeat.intervalMs (2000),
+     * metaserver.raft.{electionTimeoutMs,snapshotIntervalSec,sync}, metaserver.rpc.threads (16), and
+     * refuses any other key.
+     */
+    public static MetaserverConfig from(Config conf) {
+        String listen = conf.getAddress("metaserver.listen.addr");
+        MetaserverConfig c = new MetaserverConfig(
+                conf.getString("cluster.token"),
+                listen,
+                conf.getString("metaserver.hostname", ipOf(listen)),
+                conf.getAddressList("mds.addrs"),
+                conf.getPath("metaserver.data.dir"),
+                conf.getInt("metaserver.heartbeat.intervalMs", 2000, 100, 600_000),
+                RaftSettings.from(conf, "metaserver."),
+                conf.getInt("metaserver.rpc.threads", 16, 1, 1024));
+        conf.checkNoUnknownKeys();
+        return c;
+    }
+
+    public String listenIp() {
+        return ipOf(listenAddr);
+    }
+
+    public int listenPort() {
+        return Integer.parseInt(listenAddr.substring(listenAddr.lastIndexOf(':') + 1));
+    }
+
+    private static String ipOf(String address) {
+        return address.substring(0, address.lastIndexOf(':'));
+    }
+}

@@ -1,0 +1,77 @@
+package io.curvefs.metaserver;
+
+import io.curvefs.common.conf.Config;
+import io.curvefs.common.conf.ConfigException;
+import io.curvefs.common.rpc.CurveRpcClient;
+import io.curvefs.common.rpc.LeaderChannel;
+import io.curvefs.common.rpc.RetryPolicy;
+import io.curvefs.metaserver.heartbeat.HeartbeatSender;
+import io.curvefs.metaserver.heartbeat.MdsRegistration;
+import io.curvefs.metaserver.heartbeat.MetaserverIdentity;
+import io.curvefs.metaserver.heartbeat.RegistrationRefusedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * {@code MetaserverMain --conf FILE}: serves the copysets in the data dir, registers with the MDS and
+ * heartbeats to it until SIGTERM. Exit codes: 2 bad usage or config, 1 refused by the MDS or cannot start.
+ */
+public final class MetaserverMain {
+    private static final Logger LOG = LoggerFactory.getLogger(MetaserverMain.class);
+
+    private MetaserverMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        if (args.length != 2 || !args[0].equals("--conf")) {
+            System.err.println("usage: MetaserverMain --conf FILE");
+            System.exit(2);
+        }
+        MetaserverConfig config;
+        try {
+            config = MetaserverConfig.from(Config.load(Path.of(args[1])));
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        MetaserverNode node = new MetaserverNode(config);
+        CurveRpcClient client = new CurveRpcClient(config.clusterToken());
+        AtomicReference<HeartbeatSender> heartbeat = new AtomicReference<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("shutting down");
+            HeartbeatSender sender = heartbeat.get();
+            if (sender != null) {
+                sender.close();
+            }
+            node.close();
+            client.close();
+            stopped.countDown();
+        }, "shutdown"));
+        try {
+            node.start();
+        } catch (RuntimeException e) {
+            System.err.println("metaserver cannot start on " + config.listenAddr() + ": " + e.getMessage());
+            System.exit(1);
+        }
+        LOG.info("metaserver serving on {} with data in {}", config.listenAddr(), config.dataDir());
+        LeaderChannel mds = new LeaderChannel(client, config.mdsAddrs(), RetryPolicy.DEFAULT);
+        MetaserverIdentity identity;
+        try {
+            identity = new MdsRegistration(mds, config).register();
+        } catch (RegistrationRefusedException e) {
+            System.err.println(e.getMessage());
+            System.exit(1);
+            return;
+        }
+        HeartbeatSender sender = new HeartbeatSender(mds, identity, config, node.copysets(), System.currentTimeMillis());
+        heartbeat.set(sender);
+        sender.start();
+        stopped.await();
+    }
+}

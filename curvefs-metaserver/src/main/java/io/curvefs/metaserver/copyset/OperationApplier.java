@@ -1,0 +1,89 @@
+package io.curvefs.metaserver.copyset;
+
+import com.google.protobuf.Message;
+import io.curvefs.common.rpc.RpcException;
+import io.curvefs.common.rpc.Statuses;
+import io.curvefs.metaserver.dentry.DentryOperations;
+import io.curvefs.metaserver.inode.ChunkOperations;
+import io.curvefs.metaserver.inode.InodeOperations;
+import io.curvefs.metaserver.partition.PartitionOperations;
+import io.curvefs.metaserver.storage.MetaWriter;
+import io.curvefs.proto.metaserver.AppendS3ChunkInfoResponse;
+import io.curvefs.proto.metaserver.CreateDentryResponse;
+import io.curvefs.proto.metaserver.CreateInodeResponse;
+import io.curvefs.proto.metaserver.CreateNodeResponse;
+import io.curvefs.proto.metaserver.CreatePartitionResponse;
+import io.curvefs.proto.metaserver.CreateRootInodeResponse;
+import io.curvefs.proto.metaserver.DeleteDentryResponse;
+import io.curvefs.proto.metaserver.DeleteInodeResponse;
+import io.curvefs.proto.metaserver.DeletePartitionResponse;
+import io.curvefs.proto.metaserver.MetaOperation;
+import io.curvefs.proto.metaserver.UpdateInodeResponse;
+
+/** Dispatches one logged operation to the code that applies it and turns refusals into responses. */
+final class OperationApplier {
+    private final PartitionOperations partitions;
+
+    OperationApplier(CopysetId id) {
+        this.partitions = new PartitionOperations(id.poolId(), id.copysetId());
+    }
+
+    /** The request inside a logged operation (it carries the idempotency header). */
+    static Message requestOf(MetaOperation op) {
+        return switch (op.getOpCase()) {
+            case CREATE_INODE -> op.getCreateInode();
+            case UPDATE_INODE -> op.getUpdateInode();
+            case DELETE_INODE -> op.getDeleteInode();
+            case CREATE_DENTRY -> op.getCreateDentry();
+            case DELETE_DENTRY -> op.getDeleteDentry();
+            case CREATE_NODE -> op.getCreateNode();
+            case APPEND_CHUNK -> op.getAppendChunk();
+            case CREATE_ROOT -> op.getCreateRoot();
+            case CREATE_PARTITION -> op.getCreatePartition();
+            case DELETE_PARTITION -> op.getDeletePartition();
+            case NOOP, OP_NOT_SET -> throw new IllegalArgumentException("no request in " + op.getOpCase());
+        };
+    }
+
+    /** The response type of a logged operation. */
+    static Message responsePrototype(MetaOperation.OpCase op) {
+        return switch (op) {
+            case CREATE_INODE -> CreateInodeResponse.getDefaultInstance();
+            case UPDATE_INODE -> UpdateInodeResponse.getDefaultInstance();
+            case DELETE_INODE -> DeleteInodeResponse.getDefaultInstance();
+            case CREATE_DENTRY -> CreateDentryResponse.getDefaultInstance();
+            case DELETE_DENTRY -> DeleteDentryResponse.getDefaultInstance();
+            case CREATE_NODE -> CreateNodeResponse.getDefaultInstance();
+            case APPEND_CHUNK -> AppendS3ChunkInfoResponse.getDefaultInstance();
+            case CREATE_ROOT -> CreateRootInodeResponse.getDefaultInstance();
+            case CREATE_PARTITION -> CreatePartitionResponse.getDefaultInstance();
+            case DELETE_PARTITION -> DeletePartitionResponse.getDefaultInstance();
+            case NOOP, OP_NOT_SET -> throw new IllegalArgumentException("no response for " + op);
+        };
+    }
+
+    /**
+     * Applies {@code op} into the writer's batch. A refusal ({@link RpcException}) becomes the response's
+     * status; it was raised before the operation wrote anything. Any other exception propagates and
+     * halts the replica.
+     */
+    Message apply(MetaWriter w, long raftIndex, MetaOperation op) {
+        try {
+            return switch (op.getOpCase()) {
+                case CREATE_INODE -> InodeOperations.create(w, op.getCreateInode());
+                case UPDATE_INODE -> InodeOperations.update(w, op.getUpdateInode());
+                case DELETE_INODE -> InodeOperations.delete(w, op.getDeleteInode());
+                case CREATE_DENTRY -> DentryOperations.create(w, op.getCreateDentry());
+                case DELETE_DENTRY -> DentryOperations.delete(w, op.getDeleteDentry());
+                case CREATE_NODE -> DentryOperations.createNode(w, op.getCreateNode());
+                case APPEND_CHUNK -> ChunkOperations.append(w, raftIndex, op.getAppendChunk());
+                case CREATE_ROOT -> InodeOperations.createRoot(w, op.getCreateRoot());
+                case CREATE_PARTITION -> partitions.create(w, op.getCreatePartition());
+                case DELETE_PARTITION -> partitions.delete(w, op.getDeletePartition());
+                case NOOP, OP_NOT_SET -> throw new IllegalArgumentException("nothing to apply: " + op.getOpCase());
+            };
+        } catch (RpcException refused) {
+            return Statuses.withStatus(responsePrototype(op.getOpCase()), refused.toStatus());
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package io.curvefs.metaserver.inode;
+
+import io.curvefs.common.rpc.RpcException;
+import io.curvefs.common.rpc.Statuses;
+import io.curvefs.metaserver.partition.PartitionState;
+import io.curvefs.metaserver.storage.MetaReader;
+import io.curvefs.metaserver.storage.MetaWriter;
+import io.curvefs.proto.common.StatusCode;
+import io.curvefs.proto.metaserver.BatchGetInodeAttrRequest;
+import io.curvefs.proto.metaserver.BatchGetInodeAttrResponse;
+import io.curvefs.proto.metaserver.CreateInodeRequest;
+import io.curvefs.proto.metaserver.CreateInodeResponse;
+import io.curvefs.proto.metaserver.CreateRootInodeRequest;
+import io.curvefs.proto.metaserver.CreateRootInodeResponse;
+import io.curvefs.proto.metaserver.DeleteInodeRequest;
+import io.curvefs.proto.metaserver.DeleteInodeResponse;
+import io.curvefs.proto.metaserver.FsFileType;
+import io.curvefs.proto.metaserver.GetInodeRequest;
+import io.curvefs.proto.metaserver.GetInodeResponse;
+import io.curvefs.proto.metaserver.Inode;
+import io.curvefs.proto.metaserver.UpdateInodeRequest;
+import io.curvefs.proto.metaserver.UpdateInodeResponse;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Inode mutations (applied from the raft log) and reads. */
+public final class InodeOperations {
+    public static final long ROOT_ID = 1;
+    /** Mode of the root directory when the request names none: drwxr-xr-x. */
+    static final int DEFAULT_ROOT_MODE = 040755;
+
+    private InodeOperations() {
+    }
+
+    /** Idempotent: an existing root is returned as it is. */
+    public static CreateRootInodeResponse createRoot(MetaWriter w, CreateRootInodeRequest r) {
+        PartitionState p = PartitionState.load(w, r.getPartition());
+        p.requireOwns(ROOT_ID);
+        Inode root = w.inode(p.id(), ROOT_ID).orElse(null);
+        if (root == null) {
+            root = NewInode.build(ROOT_ID, p.fsId(), FsFileType.TYPE_DIRECTORY,
+                    r.getMode() == 0 ? DEFAULT_ROOT_MODE : r.getMode(), r.getUid(), r.getGid(), 0, "", 0,
+                    r.getTime(), 0);
+            w.putInode(p.id(), root);
+            p.inodeAdded(root.getType(), root.getLength());
+            p.markHoldsRoot();
+            w.putPartition(p.info());
+        }
+        return CreateRootInodeResponse.newBuilder().setStatus(Statuses.OK).setInode(root).build();
+    }
+
+    public static CreateInodeResponse create(MetaWriter w, CreateInodeRequest r) {
+        PartitionState p = PartitionState.load(w, r.getPartition());
+        p.requireWritable();
+        // built before the id is taken so that a refused request allocates nothing
+        Inode probe = NewInode.build(0, p.fsId(), r.getType(), r.getMode(), r.getUid(), r.getGid(), r.getRdev(),
+                r.getSymlink(), r.getLength(), r.getTime(), r.getParent());
+        Inode inode = probe.toBuilder().setInodeId(p.allocateId()).build();
+        w.putInode(p.id(), inode);
+        p.inodeAdded(inode.getType(), inode.getLength());
+        w.putPartition(p.info());
+        return CreateInodeResponse.newBuilder().setStatus(Statuses.OK).setInode(inode).build();
+    }
+
+    /** Changes only the fields present in the request. */
+    public static UpdateInodeResponse update(MetaWriter w, UpdateInodeRequest r) {
+        PartitionState p = PartitionState.load(w, r.getPartition());
+        Inode old = require(w, p, r.getInodeId());
+        Inode.Builder b = old.toBuilder();
+        if (r.hasLength()) {
+            b.setLength(r.getLength());
+            p.lengthChanged(old.getType(), old.getLength(), r.getLength());
+        }
+        if (r.hasCtime()) {
+            b.setCtime(r.getCtime().getSec()).setCtimeNs(r.getCtime().getNsec());
+        }
+        if (r.hasMtime()) {
+            b.setMtime(r.getMtime().getSec()).setMtimeNs(r.getMtime().getNsec());
+        }
+        if (r.hasAtime()) {
+            b.setAtime(r.getAtime().getSec()).setAtimeNs(r.getAtime().getNsec());
+        }
+        if (r.hasUid()) {
+            b.setUid(r.getUid());
+        }
+        if (r.hasGid()) {
+            b.setGid(r.getGid());
+        }
+        if (r.hasMode()) {
+            b.setMode(NewInode.keepTypeBits(old.getMode(), r.getMode()));
+        }
+        if (r.hasNlink()) {
+            b.setNlink(r.getNlink());
+        }
+        b.putAllXattr(r.getXattrSetMap());
+        r.getXattrRemoveList().forEach(b::removeXattr);
+        List<Long> parents = new ArrayList<>(old.getParentList());
+        parents.removeAll(r.getParentRemoveList());
+        for (long added : r.getParentAddList()) {
+            if (!parents.contains(added)) {
+                parents.add(added);
+            }
+        }
+        b.clearParent().addAllParent(parents);
+        Inode updated = b.build();
+        w.putInode(p.id(), updated);
+        w.putPartition(p.info());
+        return UpdateInodeResponse.newBuilder().setStatus(Statuses.OK).setInode(updated).build();
+    }
+
+    /** Removes the inode and its chunk infos; a directory must be empty first. */
+    public static DeleteInodeResponse delete(MetaWriter w, DeleteInodeRequest r) {
+        PartitionState p = PartitionState.load(w, r.getPartition());
+        Inode old = require(w, p, r.getInodeId());
+        if (old.getType() == FsFileType.TYPE_DIRECTORY && w.hasDentries(p.id(), old.getInodeId())) {
+            throw new RpcException(StatusCode.DIR_NOT_EMPTY, "directory " + old.getInodeId() + " is not empty");
+        }
+        w.deleteInode(p.id(), old.getInodeId());
+        p.inodeRemoved(old.getType(), old.getLength());
+        w.putPartition(p.info());
+        return DeleteInodeResponse.newBuilder().setStatus(Statuses.OK).build();
+    }
+
+    public static GetInodeResponse get(MetaReader reader, GetInodeRequest r) {
+        PartitionState p = PartitionState.load(reader, r.getPartition());
+        Inode inode = require(reader, p, r.getInodeId());
+        if (r.getWithChunks()) {
+            inode = inode.toBuilder().putAllS3ChunkInfoMap(reader.chunks(p.id(), r.getInodeId(), List.of())).build();
+        }
+        return GetInodeResponse.newBuilder().setStatus(Statuses.OK).setInode(inode).build();
+    }
+
+    /** Ids that are not found (or belong to another partition) are left out of the answer. */
+    public static BatchGetInodeAttrResponse batchGetAttr(MetaReader reader, BatchGetInodeAttrRequest r) {
+        PartitionState p = PartitionState.load(reader, r.getPartition());
+        BatchGetInodeAttrResponse.Builder out = BatchGetInodeAttrResponse.newBuilder().setStatus(Statuses.OK);
+        for (long ino : r.getInodeIdsList()) {
+            if (p.owns(ino)) {
+                reader.inode(p.id(), ino).ifPresent(out::addAttrs);
+            }
+        }
+        return out.build();
+    }
+
+    /** The inode, which must be in the partition's range and exist. */
+    public static Inode require(MetaReader reader, PartitionState p, long ino) {
+        p.requireOwns(ino);
+        return reader.inode(p.id(), ino).orElseThrow(() -> notFound(ino));
+    }
+
+    private static RpcException notFound(long ino) {
+        return new RpcException(StatusCode.INODE_NOT_FOUND, "no inode " + ino);
+    }
+}

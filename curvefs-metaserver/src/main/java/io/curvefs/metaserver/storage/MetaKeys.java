@@ -1,0 +1,95 @@
+package io.curvefs.metaserver.storage;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Key encoding of a copyset's RocksDB (one database per copyset; also described in KEYS.md).
+ * Every key starts with a one-byte table tag. Per-partition tables follow the tag with the partition
+ * id as 4 big-endian bytes, so each table of a partition is one contiguous prefix: a partition is
+ * dropped by deleting those prefixes, and a directory is listed by one prefix scan. Numbers are
+ * big-endian so that byte order equals numeric order.
+ * <pre>
+ *   'P' pid                                  -> PartitionInfo (status, range, next_id, counters)
+ *   'I' pid ino(8)                           -> Inode without s3_chunk_info_map
+ *   'C' pid ino(8) chunkIndex(8) raftIndex(8) -> S3ChunkInfoList appended by that raft entry
+ *   'D' pid parent(8) name(UTF-8)            -> Dentry (names never contain '\0', so name+'\0'
+ *                                               is the first key after name)
+ *   'R' '|' clientId(UTF-8) '|' slot(2)      -> RequestRecord: the idempotency slot seq % 1024
+ * </pre>
+ * The raft applied index lives under a key starting with byte 0 (RocksStore), outside these tables.
+ */
+public final class MetaKeys {
+    public static final byte PARTITION = 'P';
+    public static final byte INODE = 'I';
+    public static final byte CHUNK = 'C';
+    public static final byte DENTRY = 'D';
+    public static final byte REQUEST = 'R';
+
+    /** The tables holding one partition's keys, all dropped with the partition. */
+    public static final byte[] PARTITION_TABLES = {PARTITION, INODE, CHUNK, DENTRY};
+
+    /** Idempotency slots per client: a retry is recognised while fewer than this many later sequences
+     * of the same client have reused its slot in this copyset. */
+    public static final int REQUEST_SLOTS = 1024;
+
+    private MetaKeys() {
+    }
+
+    public static byte[] tablePrefix(byte table, int partitionId) {
+        return ByteBuffer.allocate(5).put(table).putInt(partitionId).array();
+    }
+
+    public static byte[] allPartitions() {
+        return new byte[] {PARTITION};
+    }
+
+    public static byte[] partition(int partitionId) {
+        return tablePrefix(PARTITION, partitionId);
+    }
+
+    public static byte[] inode(int partitionId, long ino) {
+        return ByteBuffer.allocate(13).put(INODE).putInt(partitionId).putLong(ino).array();
+    }
+
+    public static byte[] inodes(int partitionId) {
+        return tablePrefix(INODE, partitionId);
+    }
+
+    public static byte[] chunksOf(int partitionId, long ino) {
+        return ByteBuffer.allocate(13).put(CHUNK).putInt(partitionId).putLong(ino).array();
+    }
+
+    public static byte[] chunk(int partitionId, long ino, long chunkIndex, long raftIndex) {
+        return ByteBuffer.allocate(29).put(CHUNK).putInt(partitionId).putLong(ino).putLong(chunkIndex)
+                .putLong(raftIndex).array();
+    }
+
+    /** The chunk index of a key made by {@link #chunk}. */
+    public static long chunkIndexOf(byte[] chunkKey) {
+        return ByteBuffer.wrap(chunkKey, 13, 8).getLong();
+    }
+
+    public static byte[] dentriesOf(int partitionId, long parent) {
+        return ByteBuffer.allocate(13).put(DENTRY).putInt(partitionId).putLong(parent).array();
+    }
+
+    public static byte[] dentry(int partitionId, long parent, String name) {
+        byte[] n = name.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(13 + n.length).put(DENTRY).putInt(partitionId).putLong(parent).put(n).array();
+    }
+
+    /** The smallest dentry key after {@code name} in its directory. */
+    public static byte[] dentryAfter(int partitionId, long parent, String name) {
+        byte[] key = dentry(partitionId, parent, name);
+        byte[] next = new byte[key.length + 1];
+        System.arraycopy(key, 0, next, 0, key.length);
+        return next;
+    }
+
+    public static byte[] requestSlot(String clientId, long seq) {
+        byte[] id = clientId.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(id.length + 5).put(REQUEST).put((byte) '|').put(id).put((byte) '|')
+                .putShort((short) Math.floorMod(seq, REQUEST_SLOTS)).array();
+    }
+}

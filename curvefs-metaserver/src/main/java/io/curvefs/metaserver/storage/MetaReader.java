@@ -1,0 +1,99 @@
+package io.curvefs.metaserver.storage;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.Parser;
+import io.curvefs.common.storage.StorageException;
+import io.curvefs.proto.common.PartitionInfo;
+import io.curvefs.proto.metaserver.Dentry;
+import io.curvefs.proto.metaserver.FsFileType;
+import io.curvefs.proto.metaserver.Inode;
+import io.curvefs.proto.metaserver.S3ChunkInfoList;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** Typed reads of the tables described in {@link MetaKeys}. */
+public class MetaReader {
+    private final KvView kv;
+
+    public MetaReader(KvView kv) {
+        this.kv = kv;
+    }
+
+    public Optional<PartitionInfo> partition(int partitionId) {
+        return Optional.ofNullable(parse(kv.get(MetaKeys.partition(partitionId)), PartitionInfo.parser()));
+    }
+
+    public List<PartitionInfo> partitions() {
+        List<PartitionInfo> out = new ArrayList<>();
+        kv.scan(MetaKeys.allPartitions(), null, (k, v) -> out.add(parse(v, PartitionInfo.parser())));
+        return out;
+    }
+
+    public Optional<Inode> inode(int partitionId, long ino) {
+        return Optional.ofNullable(parse(kv.get(MetaKeys.inode(partitionId, ino)), Inode.parser()));
+    }
+
+    public Optional<Dentry> dentry(int partitionId, long parent, String name) {
+        return Optional.ofNullable(parse(kv.get(MetaKeys.dentry(partitionId, parent, name)), Dentry.parser()));
+    }
+
+    /** True when the directory has at least one entry. */
+    public boolean hasDentries(int partitionId, long parent) {
+        boolean[] found = {false};
+        kv.scan(MetaKeys.dentriesOf(partitionId, parent), null, (k, v) -> {
+            found[0] = true;
+            return false;
+        });
+        return found[0];
+    }
+
+    /**
+     * Up to {@code limit} entries of a directory after {@code last} ("" = from the start), in name order;
+     * the page holds one more entry than asked when more remain, so callers can tell.
+     */
+    public List<Dentry> listDentries(int partitionId, long parent, String last, int limit, boolean onlyDirs) {
+        byte[] prefix = MetaKeys.dentriesOf(partitionId, parent);
+        byte[] start = last.isEmpty() ? null : MetaKeys.dentryAfter(partitionId, parent, last);
+        List<Dentry> out = new ArrayList<>();
+        kv.scan(prefix, start, (k, v) -> {
+            Dentry d = parse(v, Dentry.parser());
+            if (!onlyDirs || d.getType() == FsFileType.TYPE_DIRECTORY) {
+                out.add(d);
+            }
+            return out.size() <= limit;
+        });
+        return out;
+    }
+
+    /** Chunk infos of an inode by chunk index, each list in append order; {@code only} empty = all. */
+    public TreeMap<Long, S3ChunkInfoList> chunks(int partitionId, long ino, Collection<Long> only) {
+        TreeMap<Long, S3ChunkInfoList.Builder> merged = new TreeMap<>();
+        kv.scan(MetaKeys.chunksOf(partitionId, ino), null, (k, v) -> {
+            long index = MetaKeys.chunkIndexOf(k);
+            if (only.isEmpty() || only.contains(index)) {
+                merged.computeIfAbsent(index, i -> S3ChunkInfoList.newBuilder())
+                        .addAllInfos(parse(v, S3ChunkInfoList.parser()).getInfosList());
+            }
+            return true;
+        });
+        TreeMap<Long, S3ChunkInfoList> out = new TreeMap<>();
+        merged.forEach((index, list) -> out.put(index, list.build()));
+        return out;
+    }
+
+    protected static <T extends Message> T parse(byte[] bytes, Parser<T> parser) {
+        if (bytes == null) {
+            return null;
+        }
+        try {
+            return parser.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new StorageException("corrupt record", e);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.curvefs.metaserver.storage;
+
+import io.curvefs.common.storage.Batch;
+import io.curvefs.proto.common.PartitionInfo;
+import io.curvefs.proto.metaserver.Dentry;
+import io.curvefs.proto.metaserver.Inode;
+import io.curvefs.proto.metaserver.RequestRecord;
+import io.curvefs.proto.metaserver.S3ChunkInfoList;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Typed writes into the batch of the raft entries being applied; reads see the batch's own writes. */
+public final class MetaWriter extends MetaReader {
+    private final Batch batch;
+
+    public MetaWriter(Batch batch) {
+        super(KvView.of(batch));
+        this.batch = batch;
+    }
+
+    public void putPartition(PartitionInfo info) {
+        batch.put(MetaKeys.partition(info.getPartitionId()), info.toByteArray());
+    }
+
+    /** Stores the inode's attributes; its chunk infos live in their own table. */
+    public void putInode(int partitionId, Inode inode) {
+        batch.put(MetaKeys.inode(partitionId, inode.getInodeId()),
+                inode.toBuilder().clearS3ChunkInfoMap().build().toByteArray());
+    }
+
+    public void deleteInode(int partitionId, long ino) {
+        batch.delete(MetaKeys.inode(partitionId, ino));
+        deletePrefix(MetaKeys.chunksOf(partitionId, ino));
+    }
+
+    public void putDentry(int partitionId, Dentry dentry) {
+        batch.put(MetaKeys.dentry(partitionId, dentry.getParentInodeId(), dentry.getName()), dentry.toByteArray());
+    }
+
+    public void deleteDentry(int partitionId, long parent, String name) {
+        batch.delete(MetaKeys.dentry(partitionId, parent, name));
+    }
+
+    /** Appends the infos of one chunk; the raft index keeps appends in order. */
+    public void appendChunk(int partitionId, long ino, long chunkIndex, long raftIndex, S3ChunkInfoList infos) {
+        batch.put(MetaKeys.chunk(partitionId, ino, chunkIndex, raftIndex), infos.toByteArray());
+    }
+
+    /** Removes every key of the partition: its record, inodes, chunk infos and dentries. */
+    public void dropPartition(int partitionId) {
+        for (byte table : MetaKeys.PARTITION_TABLES) {
+            deletePrefix(MetaKeys.tablePrefix(table, partitionId));
+        }
+    }
+
+    public Optional<RequestRecord> requestRecord(String clientId, long seq) {
+        return Optional.ofNullable(parse(batch.get(MetaKeys.requestSlot(clientId, seq)), RequestRecord.parser()));
+    }
+
+    public void putRequestRecord(String clientId, long seq, RequestRecord record) {
+        batch.put(MetaKeys.requestSlot(clientId, seq), record.toByteArray());
+    }
+
+    private void deletePrefix(byte[] prefix) {
+        List<byte[]> keys = new ArrayList<>();
+        batch.scan(prefix, null, (k, v) -> keys.add(k));
+        keys.forEach(batch::delete);
+    }
+}
