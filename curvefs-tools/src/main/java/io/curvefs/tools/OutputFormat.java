@@ -1,0 +1,6 @@
+package io.curvefs.tools;
+
+/** Tables for people, JSON for scripts. */
+enum OutputFormat {
+    TABLE, JSON
+}
