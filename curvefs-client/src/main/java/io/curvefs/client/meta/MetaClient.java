@@ -1,0 +1,316 @@
+package io.curvefs.client.meta;
+
+import com.google.protobuf.Message;
+import io.curvefs.common.rpc.CurveRpcClient;
+import io.curvefs.common.rpc.LeaderChannel;
+import io.curvefs.common.rpc.RetryPolicy;
+import io.curvefs.common.rpc.RpcException;
+import io.curvefs.common.rpc.Statuses;
+import io.curvefs.proto.common.RequestHeader;
+import io.curvefs.proto.common.StatusCode;
+import io.curvefs.proto.metaserver.AppendS3ChunkInfoRequest;
+import io.curvefs.proto.metaserver.AppendS3ChunkInfoResponse;
+import io.curvefs.proto.metaserver.BatchGetInodeAttrRequest;
+import io.curvefs.proto.metaserver.BatchGetInodeAttrResponse;
+import io.curvefs.proto.metaserver.CreateDentryRequest;
+import io.curvefs.proto.metaserver.CreateDentryResponse;
+import io.curvefs.proto.metaserver.CreateInodeRequest;
+import io.curvefs.proto.metaserver.CreateInodeResponse;
+import io.curvefs.proto.metaserver.CreateNodeRequest;
+import io.curvefs.proto.metaserver.CreateNodeResponse;
+import io.curvefs.proto.metaserver.DeleteDentryRequest;
+import io.curvefs.proto.metaserver.DeleteDentryResponse;
+import io.curvefs.proto.metaserver.DeleteInodeRequest;
+import io.curvefs.proto.metaserver.DeleteInodeResponse;
+import io.curvefs.proto.metaserver.Dentry;
+import io.curvefs.proto.metaserver.FsFileType;
+import io.curvefs.proto.metaserver.GetDentryRequest;
+import io.curvefs.proto.metaserver.GetDentryResponse;
+import io.curvefs.proto.metaserver.GetInodeRequest;
+import io.curvefs.proto.metaserver.GetInodeResponse;
+import io.curvefs.proto.metaserver.GetS3ChunkInfoRequest;
+import io.curvefs.proto.metaserver.GetS3ChunkInfoResponse;
+import io.curvefs.proto.metaserver.Inode;
+import io.curvefs.proto.metaserver.ListDentryRequest;
+import io.curvefs.proto.metaserver.ListDentryResponse;
+import io.curvefs.proto.metaserver.PartitionRef;
+import io.curvefs.proto.metaserver.S3ChunkInfoList;
+import io.curvefs.proto.metaserver.Time;
+import io.curvefs.proto.metaserver.UpdateInodeRequest;
+import io.curvefs.proto.metaserver.UpdateInodeResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Typed metadata operations of one file system: inodes, dentries and chunk lists, each sent to the
+ * partition that owns it. Every non-OK answer is thrown as {@link RpcException} with its status code;
+ * mapping codes to errno is the FUSE layer's job.
+ */
+public final class MetaClient {
+    private static final Logger LOG = LoggerFactory.getLogger(MetaClient.class);
+
+    /** Answers meaning the route was stale: reload it from the MDS and send again. */
+    private static final Set<StatusCode> STALE_ROUTE = EnumSet.of(
+            StatusCode.PARTITION_NOT_FOUND, StatusCode.COPYSET_NOT_FOUND, StatusCode.INODE_OUT_OF_RANGE);
+    private static final int MAX_ROUTE_ATTEMPTS = 4;
+    private static final long ROUTE_RETRY_PAUSE_MS = 100;
+    /** Partitions asked for at once when none is writable, as the original client does. */
+    private static final int PARTITIONS_PER_GROWTH = 3;
+    /**
+     * Bounds both the partitions tried for one new inode and the rounds of looking for a writable one;
+     * each round may see another thread's reload or growth, so a few are normal under contention.
+     */
+    private static final int MAX_PLACEMENT_ATTEMPTS = 8;
+    private static final int LIST_PAGE = 1024;
+
+    private final CurveRpcClient rpc;
+    private final MdsClient mds;
+    private final PartitionRouter router;
+    private final int fsId;
+    /** Serialises asking the MDS for partitions, so concurrent creators do not each ask. */
+    private final Object growLock = new Object();
+
+    public MetaClient(CurveRpcClient rpc, MdsClient mds, int fsId, RetryPolicy policy) {
+        this.rpc = rpc;
+        this.mds = mds;
+        this.fsId = fsId;
+        this.router = new PartitionRouter(fsId, mds, peers -> new LeaderChannel(rpc, peers, policy));
+    }
+
+    public PartitionRouter router() {
+        return router;
+    }
+
+    public Inode getInode(long inodeId, boolean withChunks) {
+        GetInodeResponse resp = callOwner(inodeId, ref -> GetInodeRequest.newBuilder()
+                .setPartition(ref).setInodeId(inodeId).setWithChunks(withChunks).build());
+        return resp.getInode();
+    }
+
+    /** Attributes (no chunk lists) of the ids that exist, one request per partition involved. */
+    public List<Inode> batchGetInodeAttr(Collection<Long> inodeIds) {
+        Map<Integer, List<Long>> byPartition = new LinkedHashMap<>();
+        for (long id : inodeIds) {
+            byPartition.computeIfAbsent(router.route(id).partitionId(), p -> new ArrayList<>()).add(id);
+        }
+        List<Inode> attrs = new ArrayList<>(inodeIds.size());
+        for (List<Long> ids : byPartition.values()) {
+            BatchGetInodeAttrResponse resp = callOwner(ids.get(0), ref -> BatchGetInodeAttrRequest.newBuilder()
+                    .setPartition(ref).addAllInodeIds(ids).build());
+            attrs.addAll(resp.getAttrsList());
+        }
+        return attrs;
+    }
+
+    /** Partial update: {@code changes} sets only the fields to change. Returns the inode afterwards. */
+    public Inode updateInode(long inodeId, Consumer<UpdateInodeRequest.Builder> changes) {
+        UpdateInodeResponse resp = callOwner(inodeId, ref -> {
+            UpdateInodeRequest.Builder b = UpdateInodeRequest.newBuilder().setPartition(ref).setInodeId(inodeId);
+            changes.accept(b);
+            return b.build();
+        });
+        return resp.getInode();
+    }
+
+    public void deleteInode(long inodeId) {
+        this.<DeleteInodeResponse>callOwner(inodeId, ref -> DeleteInodeRequest.newBuilder()
+                .setPartition(ref).setInodeId(inodeId).build());
+    }
+
+    /**
+     * Creates an inode and its dentry {@code name} under {@code parent}. The inode goes into the parent's
+     * partition with one atomic request; when that partition has no ids left, it goes to another
+     * writable partition and is then linked by a second request (and removed again if linking fails).
+     */
+    public Inode createNode(long parent, String name, FsFileType type, int mode, int uid, int gid,
+                            long rdev, String symlink, Time time) {
+        Route parentRoute = router.route(parent);
+        if (router.isWritable(parentRoute)) {
+            try {
+                CreateNodeResponse resp = callOwner(parent, ref -> CreateNodeRequest.newBuilder()
+                        .setPartition(ref).setParentInodeId(parent).setName(name).setType(type)
+                        .setMode(mode).setUid(uid).setGid(gid).setRdev(rdev).setSymlink(symlink)
+                        .setTime(time).build());
+                return resp.getInode();
+            } catch (RpcException e) {
+                if (e.code() != StatusCode.PARTITION_READONLY) {
+                    throw e;
+                }
+                router.markReadOnly(parentRoute.partitionId());
+            }
+        }
+        Inode inode = createInodeElsewhere(parent, type, mode, uid, gid, rdev, symlink, time);
+        try {
+            createDentry(Dentry.newBuilder().setFsId(fsId).setParentInodeId(parent).setName(name)
+                    .setInodeId(inode.getInodeId()).setType(type).build(), time);
+        } catch (RpcException e) {
+            deleteOrphan(inode.getInodeId(), e);
+            throw e;
+        }
+        return inode;
+    }
+
+    /** Links an existing inode; {@code time} becomes the parent's mtime and ctime. */
+    public void createDentry(Dentry dentry, Time time) {
+        this.<CreateDentryResponse>callOwner(dentry.getParentInodeId(), ref -> CreateDentryRequest.newBuilder()
+                .setPartition(ref).setDentry(dentry).setTime(time).build());
+    }
+
+    public Dentry getDentry(long parent, String name) {
+        GetDentryResponse resp = callOwner(parent, ref -> GetDentryRequest.newBuilder()
+                .setPartition(ref).setParentInodeId(parent).setName(name).build());
+        return resp.getDentry();
+    }
+
+    /** Up to {@code count} entries after {@code last} ("" = from the start), sorted by name. */
+    public DentryPage listDentry(long dir, String last, int count) {
+        ListDentryResponse resp = callOwner(dir, ref -> ListDentryRequest.newBuilder()
+                .setPartition(ref).setDirInodeId(dir).setLast(last).setCount(count).build());
+        return new DentryPage(resp.getDentriesList(), resp.getHasMore());
+    }
+
+    /** Every entry of the directory, fetched page by page. */
+    public List<Dentry> listAll(long dir) {
+        List<Dentry> all = new ArrayList<>();
+        String last = "";
+        while (true) {
+            DentryPage page = listDentry(dir, last, LIST_PAGE);
+            all.addAll(page.entries());
+            if (!page.hasMore()) {
+                return all;
+            }
+            if (page.entries().isEmpty()) {
+                throw new RpcException(StatusCode.INTERNAL_ERROR,
+                        "listing of directory " + dir + " claims more entries but returned none");
+            }
+            last = page.entries().get(page.entries().size() - 1).getName();
+        }
+    }
+
+    /** Removes the name; returns the dentry that was removed. */
+    public Dentry deleteDentry(long parent, String name, Time time) {
+        DeleteDentryResponse resp = callOwner(parent, ref -> DeleteDentryRequest.newBuilder()
+                .setPartition(ref).setParentInodeId(parent).setName(name).setTime(time).build());
+        return resp.getDentry();
+    }
+
+    /** Appends chunk infos (chunk index -> infos); {@code length} only when the file grows. */
+    public Inode appendChunkInfo(long inodeId, Map<Long, S3ChunkInfoList> add, OptionalLong length, Time mtime) {
+        AppendS3ChunkInfoResponse resp = callOwner(inodeId, ref -> {
+            AppendS3ChunkInfoRequest.Builder b = AppendS3ChunkInfoRequest.newBuilder()
+                    .setPartition(ref).setInodeId(inodeId).putAllAdd(add).setMtime(mtime);
+            length.ifPresent(b::setLength);
+            return b.build();
+        });
+        return resp.getInode();
+    }
+
+    /** Chunk infos of the given chunk indexes (all of them when empty). */
+    public Map<Long, S3ChunkInfoList> getChunkInfo(long inodeId, Collection<Long> chunkIndexes) {
+        GetS3ChunkInfoResponse resp = callOwner(inodeId, ref -> GetS3ChunkInfoRequest.newBuilder()
+                .setPartition(ref).setInodeId(inodeId).addAllChunkIndexes(chunkIndexes).build());
+        return resp.getInfosMap();
+    }
+
+    private Inode createInodeElsewhere(long parent, FsFileType type, int mode, int uid, int gid,
+                                       long rdev, String symlink, Time time) {
+        for (int attempt = 0; attempt < MAX_PLACEMENT_ATTEMPTS; attempt++) {
+            int partitionId = writablePartition().partitionId();
+            try {
+                CreateInodeResponse resp = call(() -> router.partition(partitionId), ref -> CreateInodeRequest
+                        .newBuilder().setPartition(ref).setParent(parent).setType(type).setMode(mode)
+                        .setUid(uid).setGid(gid).setRdev(rdev).setSymlink(symlink).setTime(time).build());
+                return resp.getInode();
+            } catch (RpcException e) {
+                if (e.code() != StatusCode.PARTITION_READONLY) {
+                    throw e;
+                }
+                router.markReadOnly(partitionId);
+            }
+        }
+        throw new RpcException(StatusCode.PARTITION_READONLY, "fs " + fsId + ": no partition took a new inode in "
+                + MAX_PLACEMENT_ATTEMPTS + " attempts");
+    }
+
+    /** A writable partition; asks the MDS for more partitions when every known one is full. */
+    private Route writablePartition() {
+        for (int round = 0; round < MAX_PLACEMENT_ATTEMPTS; round++) {
+            long seen = router.version();
+            Optional<Route> picked = router.pickWritable();
+            if (picked.isPresent()) {
+                return picked.get();
+            }
+            synchronized (growLock) {
+                if (router.version() != seen) {
+                    continue; // another thread reloaded meanwhile: look at its table first
+                }
+                router.refresh(seen); // another mount may have added partitions already
+                if (router.pickWritable().isPresent()) {
+                    continue;
+                }
+                LOG.info("fs {}: every partition is full, asking the MDS for {} more", fsId, PARTITIONS_PER_GROWTH);
+                mds.createPartitions(fsId, PARTITIONS_PER_GROWTH);
+                router.refresh(router.version());
+            }
+        }
+        throw new RpcException(StatusCode.PARTITION_READONLY, "fs " + fsId + " has no writable partition");
+    }
+
+    private void deleteOrphan(long inodeId, RpcException cause) {
+        try {
+            deleteInode(inodeId);
+        } catch (RpcException e) {
+            LOG.warn("fs {}: inode {} left without a name ({}); deleting it failed: {} {}",
+                    fsId, inodeId, cause.code(), e.code(), e.getMessage());
+        }
+    }
+
+    private <R extends Message> R callOwner(long inodeId, Function<PartitionRef, Message> request) {
+        return call(() -> router.route(inodeId), request);
+    }
+
+    /**
+     * Sends a request to the partition {@code route} names, reloading the route when the metaserver
+     * says it is stale. The header (client id + seq) is fixed at the first attempt and kept on every
+     * resend, so the metaserver sees all attempts as one mutation; only the partition address may change.
+     */
+    private <R extends Message> R call(Supplier<Route> route, Function<PartitionRef, Message> request) {
+        RequestHeader header = null;
+        for (int attempt = 1; ; attempt++) {
+            Route target = route.get();
+            Message addressed = request.apply(target.ref());
+            Message stamped = header == null ? rpc.stamp(addressed) : Statuses.withHeader(addressed, header);
+            header = Statuses.headerOf(stamped);
+            R resp = target.channel().call(stamped);
+            StatusCode code = Statuses.statusOf(resp).getCode();
+            if (!STALE_ROUTE.contains(code) || attempt == MAX_ROUTE_ATTEMPTS) {
+                return Statuses.requireOk(resp);
+            }
+            LOG.info("fs {}: partition {} answered {}, reloading routes", fsId, target.partitionId(), code);
+            router.refresh(target, code == StatusCode.COPYSET_NOT_FOUND);
+            pause(ROUTE_RETRY_PAUSE_MS * attempt);
+        }
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RpcException(StatusCode.UNAVAILABLE, "interrupted");
+        }
+    }
+}
