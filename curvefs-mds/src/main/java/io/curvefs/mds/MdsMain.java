@@ -27,7 +27,8 @@ public final class MdsMain {
         MdsServer server;
         try {
             server = MdsServer.start(config);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // exit rather than linger with half-started non-daemon threads
             System.err.println("curvefs-mds: cannot start: " + e.getMessage());
             System.exit(1);
             return;

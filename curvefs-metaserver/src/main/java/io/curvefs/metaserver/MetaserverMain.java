@@ -55,7 +55,8 @@ public final class MetaserverMain {
         }, "shutdown"));
         try {
             node.start();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // exit rather than linger with half-started non-daemon threads
             System.err.println("metaserver cannot start on " + config.listenAddr() + ": " + e.getMessage());
             System.exit(1);
         }
