@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code curvefs-tool [--conf FILE] <command> ...}: the operator's view of a CurveFS/J cluster. */
-@Command(name = "curvefs-tool", mixinStandardHelpOptions = true, version = "curvefs-tool 0.1.0",
+@Command(name = "curvefs-tool", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "curvefs-tool 0.1.0",
         description = "Administers a CurveFS/J cluster through its MDS.",
         subcommands = {CreateTopologyCommand.class, CreateFsCommand.class, ListFsCommand.class,
                 DeleteFsCommand.class, UmountFsCommand.class, StatusCommand.class, ListPartitionCommand.class,
