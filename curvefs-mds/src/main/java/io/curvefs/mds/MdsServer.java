@@ -19,6 +19,7 @@ import io.curvefs.mds.partition.MetaserverClient;
 import io.curvefs.mds.partition.PartitionManager;
 import io.curvefs.mds.partition.PartitionSettings;
 import io.curvefs.mds.s3.S3Probe;
+import io.curvefs.mds.schedule.LeaderBalancer;
 import io.curvefs.mds.service.MdsServices;
 import io.curvefs.mds.state.MdsKeys;
 import io.curvefs.mds.state.MdsStateMachine;
@@ -43,6 +44,7 @@ public final class MdsServer implements AutoCloseable {
     private static final long SESSION_CHECK_MS = 1_000;
     private static final long DELETE_CHECK_MS = 3_000;
     private static final long REQUEST_LOG_CHECK_MS = 60_000;
+    private static final long LEADER_BALANCE_MS = 5_000;
     /** Clients retry a request for well under a minute; answers are kept much longer than that. */
     private static final long REQUEST_LOG_MAX_AGE_MS = 10 * 60_000;
 
@@ -62,7 +64,7 @@ public final class MdsServer implements AutoCloseable {
                 config.rpcThreads());
         this.rpcClient = new CurveRpcClient(config.clusterToken());
         // one thread per task: a slow partition deletion must not delay session expiry
-        this.leaderTasks = Executors.newScheduledThreadPool(2, r -> {
+        this.leaderTasks = Executors.newScheduledThreadPool(3, r -> {
             Thread t = new Thread(r, "mds-leader-tasks");
             t.setDaemon(true);
             return t;
@@ -87,14 +89,16 @@ public final class MdsServer implements AutoCloseable {
         MetaserverLiveness liveness = new MetaserverLiveness(config.unstableAfterMs(), config.offlineAfterMs());
         HeartbeatReports reports = new HeartbeatReports();
         MetaserverRegistry registry = new MetaserverRegistry(store, requests, liveness);
-        PartitionManager partitions = new PartitionManager(store, new CopysetDirectory(store, reports),
-                new MetaserverClient(rpcClient, COPYSET_LEADER_WAIT_MS), liveness, reports,
+        CopysetDirectory copysets = new CopysetDirectory(store, reports);
+        MetaserverClient metaservers = new MetaserverClient(rpcClient, COPYSET_LEADER_WAIT_MS);
+        PartitionManager partitions = new PartitionManager(store, copysets, metaservers, liveness, reports,
                 new PartitionSettings(config.idsPerPartition(), config.copysetMinPerFs(), config.copysetMaxPartitions()));
         FsManager filesystems = new FsManager(store, requests, partitions, new S3Probe(Duration.ofSeconds(3)),
                 config.partitionsAtCreateFs());
         MountManager mounts = new MountManager(store, requests, filesystems, partitions, config.sessionLeaseMs());
         ChunkIdAllocator chunkIds = new ChunkIdAllocator(store);
         FsDeleter deleter = new FsDeleter(store, partitions);
+        LeaderBalancer balancer = new LeaderBalancer(copysets, liveness, metaservers);
 
         fsm.setServingListener(new MdsStateMachine.ServingListener() {
             @Override
@@ -122,6 +126,8 @@ public final class MdsServer implements AutoCloseable {
                 SESSION_CHECK_MS, SESSION_CHECK_MS, TimeUnit.MILLISECONDS);
         leaderTasks.scheduleWithFixedDelay(() -> onLeader("fs deletion", deleter::runOnce),
                 DELETE_CHECK_MS, DELETE_CHECK_MS, TimeUnit.MILLISECONDS);
+        leaderTasks.scheduleWithFixedDelay(() -> onLeader("leader balance", balancer::runOnce),
+                LEADER_BALANCE_MS, LEADER_BALANCE_MS, TimeUnit.MILLISECONDS);
         leaderTasks.scheduleWithFixedDelay(() -> onLeader("request log expiry", () -> requests.expire(REQUEST_LOG_MAX_AGE_MS)),
                 REQUEST_LOG_CHECK_MS, REQUEST_LOG_CHECK_MS, TimeUnit.MILLISECONDS);
         LOG.info("MDS replica {} started (peers {}, data {})", config.listenAddr(), config.peers(), config.dataDir());

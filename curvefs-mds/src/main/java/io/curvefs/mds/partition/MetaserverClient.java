@@ -13,6 +13,8 @@ import io.curvefs.proto.copyset.CreateCopysetRequest;
 import io.curvefs.proto.copyset.CreateCopysetResponse;
 import io.curvefs.proto.copyset.GetCopysetStatusRequest;
 import io.curvefs.proto.copyset.GetCopysetStatusResponse;
+import io.curvefs.proto.copyset.TransferLeaderRequest;
+import io.curvefs.proto.copyset.TransferLeaderResponse;
 import io.curvefs.proto.metaserver.CreatePartitionRequest;
 import io.curvefs.proto.metaserver.CreatePartitionResponse;
 import io.curvefs.proto.metaserver.CreateRootInodeRequest;
@@ -91,6 +93,15 @@ public final class MetaserverClient {
         }
         throw new RpcException(StatusCode.CREATE_COPYSET_FAILED,
                 "copyset " + name(copyset) + " elected no leader within " + leaderWaitMs + " ms");
+    }
+
+    /** Asks the copyset's current leader to hand leadership to {@code transferee}. */
+    public void transferLeader(CopysetInfo copyset, String transferee) {
+        TransferLeaderResponse resp = invoke(copyset.getLeader(), TransferLeaderRequest.newBuilder()
+                .setPoolId(copyset.getPoolId()).setCopysetId(copyset.getCopysetId()).setTransferee(transferee).build());
+        if (resp.getStatus().getCode() != StatusCode.OK) {
+            throw new RpcException(resp.getStatus());
+        }
     }
 
     public void createPartition(CopysetInfo copyset, PartitionInfo partition) {

@@ -14,6 +14,12 @@ import io.curvefs.proto.copyset.GetCopysetStatusRequest;
 import io.curvefs.proto.copyset.GetCopysetStatusResponse;
 import io.curvefs.proto.copyset.ListCopysetsRequest;
 import io.curvefs.proto.copyset.ListCopysetsResponse;
+import io.curvefs.proto.copyset.TransferLeaderRequest;
+import io.curvefs.proto.copyset.TransferLeaderResponse;
+import io.curvefs.proto.common.StatusCode;
+import com.alipay.sofa.jraft.JRaftUtils;
+import com.alipay.sofa.jraft.Status;
+import io.curvefs.common.rpc.RpcException;
 
 import java.util.Comparator;
 
@@ -41,6 +47,22 @@ public final class CopysetService {
                             .forEach(c -> out.addCopysets(c.status(false)));
                     return out.build();
                 }));
+        server.register(TransferLeaderRequest.class, TransferLeaderResponse.getDefaultInstance(),
+                RpcHandler.sync(this::transferLeader));
+    }
+
+    /** Hands leadership to another peer; the caller learns the outcome from later heartbeats. */
+    private TransferLeaderResponse transferLeader(TransferLeaderRequest r) {
+        CopysetNode copyset = copysets.require(r.getPoolId(), r.getCopysetId());
+        copyset.stateMachine().requireServing();
+        if (!copyset.peers().contains(r.getTransferee())) {
+            throw new RpcException(StatusCode.INVALID_ARGUMENT, r.getTransferee() + " is not a peer of " + copyset.id());
+        }
+        Status st = copyset.raftNode().transferLeadershipTo(JRaftUtils.getPeerId(r.getTransferee()));
+        if (!st.isOk()) {
+            throw new RpcException(StatusCode.UNAVAILABLE, "transfer leader: " + st.getErrorMsg());
+        }
+        return TransferLeaderResponse.newBuilder().setStatus(Statuses.OK).build();
     }
 
     /** Creates every listed copyset not hosted yet; stops at the first one that contradicts a hosted one. */

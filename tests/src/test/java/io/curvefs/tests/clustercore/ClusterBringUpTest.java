@@ -101,5 +101,29 @@ class ClusterBringUpTest {
         }
         // the new copysets elect leaders and report them in heartbeats: then the whole cluster is healthy
         ToolChecks.awaitHealthy(cluster, 30);
+        awaitLeadersSpread(partitions);
+    }
+
+    /** DESIGN.md §3: the fs's copysets end up led by different metaservers (the MDS balances leaders). */
+    private static void awaitLeadersSpread(JsonArray partitions) {
+        Set<String> fsCopysets = new HashSet<>();
+        partitions.forEach(p -> fsCopysets.add(p.getAsJsonObject().get("poolId").getAsInt() + "/"
+                + p.getAsJsonObject().get("copysetId").getAsInt()));
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        Set<String> leaders = new HashSet<>();
+        while (System.nanoTime() < deadline) {
+            leaders.clear();
+            for (JsonElement e : json(cluster, "list-copyset").getAsJsonArray("copysets")) {
+                JsonObject c = e.getAsJsonObject();
+                if (fsCopysets.contains(c.get("poolId").getAsInt() + "/" + c.get("copysetId").getAsInt())) {
+                    leaders.add(c.get("leader").getAsString());
+                }
+            }
+            if (leaders.size() >= Math.min(3, fsCopysets.size()) && !leaders.contains("")) {
+                return;
+            }
+            ToolChecks.sleep(1000);
+        }
+        throw new AssertionError("copysets " + fsCopysets + " still led by " + leaders + " after 60 s");
     }
 }
