@@ -38,6 +38,7 @@ public abstract class RocksStateMachine extends StateMachineAdapter {
     protected final RocksStore store;
     private volatile Node node;
     private volatile long leaderTerm = -1;
+    private volatile long term;
     private volatile long servingTerm = -2;
     private volatile long installedSnapshotIndex;
 
@@ -51,6 +52,11 @@ public abstract class RocksStateMachine extends StateMachineAdapter {
 
     public Node node() {
         return node;
+    }
+
+    /** The latest term this replica has seen as leader or follower (0 before any). */
+    public long term() {
+        return term;
     }
 
     public RocksStore store() {
@@ -198,6 +204,7 @@ public abstract class RocksStateMachine extends StateMachineAdapter {
 
     @Override
     public void onLeaderStart(long term) {
+        this.term = term;
         leaderTerm = term;
         propose(barrierEntry()).whenComplete((r, e) -> {
             if (e == null && leaderTerm == term) {
@@ -208,6 +215,11 @@ public abstract class RocksStateMachine extends StateMachineAdapter {
                 LOG.warn("barrier of term {} failed: {}", term, e.getMessage());
             }
         });
+    }
+
+    @Override
+    public void onStartFollowing(com.alipay.sofa.jraft.entity.LeaderChangeContext ctx) {
+        this.term = ctx.getTerm();
     }
 
     @Override

@@ -92,16 +92,8 @@ public final class LeaderChannel {
                         + (cause.getMessage() == null ? "" : " " + cause.getMessage());
             }
             leader = null;
-            sleep(Math.min(policy.backoffMs(attempt), Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()))));
+            RetryPolicy.pause(Math.min(policy.backoffMs(attempt), Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()))));
         }
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RpcException(StatusCode.UNAVAILABLE, "interrupted");
-        }
-    }
 }

@@ -1,5 +1,7 @@
 package io.curvefs.common.rpc;
 
+import io.curvefs.proto.common.StatusCode;
+
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -17,6 +19,16 @@ public record RetryPolicy(long deadlineMs, long attemptTimeoutMs, long minBackof
 
     public RetryPolicy withDeadline(long ms) {
         return new RetryPolicy(ms, Math.min(attemptTimeoutMs, ms), minBackoffMs, maxBackoffMs);
+    }
+
+    /** Sleeps between attempts; an interrupt ends the call as UNAVAILABLE. */
+    public static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RpcException(StatusCode.UNAVAILABLE, "interrupted");
+        }
     }
 
     long backoffMs(int attempt) {

@@ -63,7 +63,7 @@ public final class MetaserverClient {
                     lastError = e.getMessage();
                 }
                 if (!created) {
-                    sleep(300L * (attempt + 1));
+                    RetryPolicy.pause(300L * (attempt + 1));
                 }
             }
             if (!created) {
@@ -89,7 +89,7 @@ public final class MetaserverClient {
                     // a member still starting: ask again
                 }
             }
-            sleep(200);
+            RetryPolicy.pause(200);
         }
         throw new RpcException(StatusCode.CREATE_COPYSET_FAILED,
                 "copyset " + name(copyset) + " elected no leader within " + leaderWaitMs + " ms");
@@ -185,12 +185,4 @@ public final class MetaserverClient {
         return "cs_" + c.getPoolId() + "_" + c.getCopysetId();
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RpcException(StatusCode.UNAVAILABLE, "interrupted");
-        }
-    }
 }

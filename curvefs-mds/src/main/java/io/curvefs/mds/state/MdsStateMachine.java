@@ -1,6 +1,5 @@
 package io.curvefs.mds.state;
 
-import com.alipay.sofa.jraft.entity.LeaderChangeContext;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.curvefs.common.raft.RocksStateMachine;
@@ -28,7 +27,6 @@ public final class MdsStateMachine extends RocksStateMachine {
     private static final byte[] BARRIER = MdsLogEntry.getDefaultInstance().toByteArray();
 
     private volatile ServingListener listener;
-    private volatile long term;
     /** The term whose serving hooks have completed; requests wait for them (soft state rebuilt). */
     private volatile long readyTerm = -1;
 
@@ -64,17 +62,6 @@ public final class MdsStateMachine extends RocksStateMachine {
     }
 
     @Override
-    public void onLeaderStart(long term) {
-        this.term = term;
-        super.onLeaderStart(term);
-    }
-
-    @Override
-    public void onStartFollowing(LeaderChangeContext ctx) {
-        this.term = ctx.getTerm();
-    }
-
-    @Override
     protected void onServingStart(long term) {
         ServingListener l = listener;
         if (l != null) {
@@ -92,20 +79,15 @@ public final class MdsStateMachine extends RocksStateMachine {
         }
     }
 
-    /** The last term this replica saw as leader or follower. */
-    public long term() {
-        return term;
-    }
-
     /** Serving, and the leader's soft state has been rebuilt for this term. */
     public boolean isReady() {
-        return isServing() && readyTerm == term;
+        return isServing() && readyTerm == term();
     }
 
     /** Throws NOT_LEADER (with the leader's address) on a follower, UNAVAILABLE on a leader still starting. */
     public void requireReady() {
         requireServing();
-        if (readyTerm != term) {
+        if (readyTerm != term()) {
             throw new RpcException(StatusCode.UNAVAILABLE, "MDS leader is starting");
         }
     }

@@ -1,6 +1,5 @@
 package io.curvefs.metaserver.copyset;
 
-import com.alipay.sofa.jraft.entity.LeaderChangeContext;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.curvefs.common.raft.RocksStateMachine;
@@ -33,17 +32,12 @@ public final class CopysetStateMachine extends RocksStateMachine {
             MetaOperation.newBuilder().setNoop(Noop.getDefaultInstance()).build().toByteArray();
 
     private final OperationApplier applier;
-    private volatile long term;
 
     public CopysetStateMachine(CopysetId id, RocksStore store) {
         super(store);
         this.applier = new OperationApplier(id);
     }
 
-    /** The latest term this replica has seen as leader or follower (0 before any). */
-    public long term() {
-        return term;
-    }
 
     @Override
     protected Message apply(Batch batch, long index, ByteBuffer data) {
@@ -85,17 +79,5 @@ public final class CopysetStateMachine extends RocksStateMachine {
     @Override
     protected byte[] barrierEntry() {
         return BARRIER;
-    }
-
-    @Override
-    public void onLeaderStart(long term) {
-        this.term = term;
-        super.onLeaderStart(term);
-    }
-
-    @Override
-    public void onStartFollowing(LeaderChangeContext ctx) {
-        this.term = ctx.getTerm();
-        super.onStartFollowing(ctx);
     }
 }
