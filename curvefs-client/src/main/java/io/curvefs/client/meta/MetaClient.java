@@ -301,16 +301,8 @@ public final class MetaClient {
             }
             LOG.info("fs {}: partition {} answered {}, reloading routes", fsId, target.partitionId(), code);
             router.refresh(target, code == StatusCode.COPYSET_NOT_FOUND);
-            pause(ROUTE_RETRY_PAUSE_MS * attempt);
+            RetryPolicy.pause(ROUTE_RETRY_PAUSE_MS * attempt);
         }
     }
 
-    private static void pause(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RpcException(StatusCode.UNAVAILABLE, "interrupted");
-        }
-    }
 }

@@ -1,0 +1,9 @@
+package io.curvefs.client.data;
+
+import java.util.concurrent.Executor;
+
+/** What every open file of a mount shares: layout, buffers, caches, stores and thread pools. */
+record MountContext(ObjectLayout layout, DataConfig config, WriteBufferPool pool, BlockCache cache,
+                    ObjectUploader uploader, S3ObjectStore objects, ChunkInfoStore chunkInfos, ChunkIdSource chunkIds,
+                    Executor flushExecutor) {
+}
