@@ -69,8 +69,10 @@ public final class S3Probe {
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .httpClientBuilder(UrlConnectionHttpClient.builder().connectionTimeout(timeout).socketTimeout(timeout))
-                // an operator waits for the answer: a dead endpoint must fail now, not after retries
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
+                // a few quick retries: the JDK's keep-alive cache may hand out a connection the server has
+                // just closed ("Error writing request body"); the call timeout still bounds an operator's wait
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                                .maxAttempts(3).build())
                         .apiCallTimeout(timeout.multipliedBy(2)))
                 .build();
     }
