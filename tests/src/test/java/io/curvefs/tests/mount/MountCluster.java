@@ -1,0 +1,73 @@
+package io.curvefs.tests.mount;
+
+import io.curvefs.tests.cluster.EmbeddedS3;
+import io.curvefs.tests.cluster.LocalCluster;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * What a mount test class needs once: the in-JVM S3, a cluster, one file system created with the tool,
+ * and a client.conf pointing at it. Everything lives under target/clusters/&lt;class&gt;-&lt;time&gt;,
+ * kept after the run for post-mortems.
+ */
+final class MountCluster implements AutoCloseable {
+    final Path workDir;
+    final EmbeddedS3 s3;
+    final LocalCluster cluster;
+    final String fsName;
+    final Path clientConf;
+
+    private MountCluster(Path workDir, EmbeddedS3 s3, LocalCluster cluster, String fsName, Path clientConf) {
+        this.workDir = workDir;
+        this.s3 = s3;
+        this.cluster = cluster;
+        this.fsName = fsName;
+        this.clientConf = clientConf;
+    }
+
+    static MountCluster start(Class<?> testClass, String fsName) throws IOException {
+        Path work = Path.of("target", "clusters", testClass.getSimpleName() + "-" + System.currentTimeMillis())
+                .toAbsolutePath();
+        EmbeddedS3 s3 = EmbeddedS3.start(work.resolve("s3"));
+        LocalCluster cluster = null;
+        try {
+            cluster = LocalCluster.start(work.resolve("cluster"), LocalCluster.Options.defaults());
+            var created = cluster.tool("create-fs", "--fsname", fsName, "--s3-endpoint", s3.endpoint(),
+                    "--s3-ak", s3.accessKey(), "--s3-sk", s3.secretKey(), "--s3-bucket", s3.bucket());
+            assertEquals(0, created.exitCode(), () -> "create-fs failed: " + created.stdout() + created.stderr());
+            Path conf = work.resolve("client.conf");
+            Files.writeString(conf, "cluster.token=" + cluster.clusterToken() + "\n"
+                    + "mds.addrs=" + String.join(",", cluster.mdsAddrs()) + "\n");
+            return new MountCluster(work, s3, cluster, fsName, conf);
+        } catch (IOException | RuntimeException | Error e) {
+            if (cluster != null) {
+                cluster.close();
+            }
+            s3.close();
+            throw e;
+        }
+    }
+
+    /** Mounts the fs at workDir/&lt;name&gt; with its log at workDir/logs/&lt;name&gt;.log. */
+    MountedFs mount(String name) throws IOException {
+        return MountedFs.mount(clientConf, fsName, workDir.resolve(name), workDir.resolve("logs").resolve(name + ".log"));
+    }
+
+    static Path repoRoot() {
+        String home = System.getProperty("curvefs.home");
+        return home == null ? Path.of("..").toAbsolutePath().normalize() : Path.of(home).toAbsolutePath().normalize();
+    }
+
+    @Override
+    public void close() {
+        try {
+            cluster.close();
+        } finally {
+            s3.close();
+        }
+    }
+}
