@@ -46,3 +46,19 @@ curvefs_launch() {
         "${jvm_opts[@]}" ${JAVA_OPTS:-} \
         -cp "$jar:$CURVEFS_HOME/$module/target/lib/*" "$main" "$@"
 }
+
+# Installs the Debian packages given that are missing (needs root and apt-get); fails with one line otherwise.
+curvefs_install_packages() {
+    local missing=() p
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    done
+    [[ ${#missing[@]} -eq 0 ]] && return 0
+    if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null; then
+        echo "curvefs: missing packages ${missing[*]} and cannot install them (need root and apt-get)" >&2
+        return 1
+    fi
+    echo "curvefs: installing ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
