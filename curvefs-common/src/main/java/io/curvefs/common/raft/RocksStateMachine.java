@@ -40,14 +40,20 @@ public abstract class RocksStateMachine extends StateMachineAdapter {
     private volatile long leaderTerm = -1;
     private volatile long term;
     private volatile long servingTerm = -2;
+    private long barrierTerm = -3;
     private volatile long installedSnapshotIndex;
 
     protected RocksStateMachine(RocksStore store) {
         this.store = store;
     }
 
+    /**
+     * Called once the group's node exists. A single-replica group may already have become leader inside
+     * the node's start, before this: its barrier is proposed now.
+     */
     public void attach(Node node) {
         this.node = node;
+        proposeBarrier();
     }
 
     public Node node() {
@@ -206,6 +212,16 @@ public abstract class RocksStateMachine extends StateMachineAdapter {
     public void onLeaderStart(long term) {
         this.term = term;
         leaderTerm = term;
+        proposeBarrier();
+    }
+
+    /** Proposes the barrier of the current leader term, once per term, as soon as the node is attached. */
+    private synchronized void proposeBarrier() {
+        long term = leaderTerm;
+        if (node == null || term < 0 || barrierTerm == term) {
+            return;
+        }
+        barrierTerm = term;
         propose(barrierEntry()).whenComplete((r, e) -> {
             if (e == null && leaderTerm == term) {
                 servingTerm = term;
@@ -215,11 +231,6 @@ public abstract class RocksStateMachine extends StateMachineAdapter {
                 LOG.warn("barrier of term {} failed: {}", term, e.getMessage());
             }
         });
-    }
-
-    @Override
-    public void onStartFollowing(com.alipay.sofa.jraft.entity.LeaderChangeContext ctx) {
-        this.term = ctx.getTerm();
     }
 
     @Override

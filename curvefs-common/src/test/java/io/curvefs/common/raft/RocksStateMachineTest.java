@@ -190,4 +190,20 @@ class RocksStateMachineTest {
         assertArrayEquals("v659".getBytes(StandardCharsets.UTF_8), again.store.get("k659".getBytes(StandardCharsets.UTF_8)));
         assertArrayEquals("v0".getBytes(StandardCharsets.UTF_8), again.store.get("k0".getBytes(StandardCharsets.UTF_8)));
     }
+
+    @Test
+    void singleReplicaGroupServesAfterEveryRestart() throws Exception {
+        String self = "127.0.0.1:" + freePort();
+        Replica only = new Replica(0, self, List.of(self));
+        replicas.add(only);
+        for (int round = 0; round < 4; round++) {
+            only.start();
+            await("the single replica serving after start " + round, () -> only.fsm.isServing());
+            writeMany(only, round * 10, round * 10 + 10);
+            only.stop();
+        }
+        only.start();
+        await("serving", () -> only.fsm.isServing());
+        assertArrayEquals("v39".getBytes(StandardCharsets.UTF_8), only.store.get("k39".getBytes(StandardCharsets.UTF_8)));
+    }
 }
