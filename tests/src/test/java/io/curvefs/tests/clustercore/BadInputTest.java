@@ -34,29 +34,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BadInputTest {
     private static final String FS = "show5-fs";
 
+    private static ClusterWithS3 env;
     private static EmbeddedS3 s3;
     private static LocalCluster cluster;
     private static JsonObject fsBefore;
 
     @BeforeAll
     static void startCluster() {
-        Path dir = ToolChecks.workDir(BadInputTest.class);
-        s3 = EmbeddedS3.start(dir.resolve("s3"));
-        cluster = LocalCluster.start(dir, LocalCluster.Options.defaults());
+        env = ClusterWithS3.start(BadInputTest.class);
+        s3 = env.s3();
+        cluster = env.cluster();
         ok(cluster.tool(createFsArgs(s3, FS)));
         fsBefore = findFs(json(cluster, "list-fs"), FS);
     }
 
     @AfterAll
     static void stopCluster() {
-        try {
-            if (cluster != null) {
-                cluster.close();
-            }
-        } finally {
-            if (s3 != null) {
-                s3.close();
-            }
+        if (env != null) {
+            env.close();
         }
     }
 

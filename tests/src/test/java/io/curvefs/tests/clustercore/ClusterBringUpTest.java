@@ -10,7 +10,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -29,26 +28,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * create-fs makes an fs whose partitions sit on copysets of 3 replicas in 3 zones; list-fs shows it.
  */
 class ClusterBringUpTest {
+    private static ClusterWithS3 env;
     private static EmbeddedS3 s3;
     private static LocalCluster cluster;
 
     @BeforeAll
     static void startCluster() {
-        Path dir = ToolChecks.workDir(ClusterBringUpTest.class);
-        s3 = EmbeddedS3.start(dir.resolve("s3"));
-        cluster = LocalCluster.start(dir, LocalCluster.Options.defaults());
+        env = ClusterWithS3.start(ClusterBringUpTest.class);
+        s3 = env.s3();
+        cluster = env.cluster();
     }
 
     @AfterAll
     static void stopCluster() {
-        try {
-            if (cluster != null) {
-                cluster.close();
-            }
-        } finally {
-            if (s3 != null) {
-                s3.close();
-            }
+        if (env != null) {
+            env.close();
         }
     }
 

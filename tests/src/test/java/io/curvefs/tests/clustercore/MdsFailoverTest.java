@@ -10,7 +10,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 
 import static io.curvefs.tests.clustercore.ToolChecks.createFsArgs;
 import static io.curvefs.tests.clustercore.ToolChecks.findFs;
@@ -27,26 +26,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MdsFailoverTest {
     private static final long FAILOVER_BUDGET_MS = 10_000;
 
+    private static ClusterWithS3 env;
     private static EmbeddedS3 s3;
     private static LocalCluster cluster;
 
     @BeforeAll
     static void startCluster() {
-        Path dir = ToolChecks.workDir(MdsFailoverTest.class);
-        s3 = EmbeddedS3.start(dir.resolve("s3"));
-        cluster = LocalCluster.start(dir, LocalCluster.Options.defaults());
+        env = ClusterWithS3.start(MdsFailoverTest.class);
+        s3 = env.s3();
+        cluster = env.cluster();
     }
 
     @AfterAll
     static void stopCluster() {
-        try {
-            if (cluster != null) {
-                cluster.close();
-            }
-        } finally {
-            if (s3 != null) {
-                s3.close();
-            }
+        if (env != null) {
+            env.close();
         }
     }
 
