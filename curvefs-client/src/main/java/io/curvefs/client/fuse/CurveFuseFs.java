@@ -43,6 +43,7 @@ public final class CurveFuseFs extends FuseStubFS {
     /** libfuse2 sends at most 128 KiB per read or write here; a larger request grows its thread's buffer. */
     private static final int IO_BUFFER = 1 << 20;
     private static final int NAME_MAX = 255;
+    private static final long FREE_INODES = 1L << 40;
 
     private final Vfs vfs;
     private final PathNames paths;
@@ -361,10 +362,10 @@ public final class CurveFuseFs extends FuseStubFS {
             st.f_blocks.set(total / block);
             st.f_bfree.set((total - used) / block);
             st.f_bavail.set((total - used) / block);
-            // inode counts are not reported by the MDS yet: ids are plentiful (new partitions on demand)
-            st.f_files.set(1L << 40);
-            st.f_ffree.set(1L << 40);
-            st.f_favail.set(1L << 40);
+            // ids are plentiful (the MDS adds partitions on demand): report a large pool beyond those in use
+            st.f_files.set(usage.inodeCount() + FREE_INODES);
+            st.f_ffree.set(FREE_INODES);
+            st.f_favail.set(FREE_INODES);
             st.f_namemax.set(NAME_MAX);
             return 0;
         });

@@ -31,9 +31,15 @@ import io.curvefs.proto.metaserver.GetInodeResponse;
 import io.curvefs.proto.metaserver.GetS3ChunkInfoRequest;
 import io.curvefs.proto.metaserver.GetS3ChunkInfoResponse;
 import io.curvefs.proto.metaserver.Inode;
+import io.curvefs.proto.metaserver.LinkRequest;
+import io.curvefs.proto.metaserver.LinkResponse;
 import io.curvefs.proto.metaserver.ListDentryRequest;
 import io.curvefs.proto.metaserver.ListDentryResponse;
 import io.curvefs.proto.metaserver.PartitionRef;
+import io.curvefs.proto.metaserver.RemoveEntryRequest;
+import io.curvefs.proto.metaserver.RemoveEntryResponse;
+import io.curvefs.proto.metaserver.RenameRequest;
+import io.curvefs.proto.metaserver.RenameResponse;
 import io.curvefs.proto.metaserver.S3ChunkInfoList;
 import io.curvefs.proto.metaserver.Time;
 import io.curvefs.proto.metaserver.UpdateInodeRequest;
@@ -125,9 +131,16 @@ public final class MetaClient {
         return resp.getInode();
     }
 
-    public void deleteInode(long inodeId) {
-        this.<DeleteInodeResponse>callOwner(inodeId, ref -> DeleteInodeRequest.newBuilder()
+    /** Deletes the inode; answers it as it was, with its chunk infos. */
+    public Inode deleteInode(long inodeId) {
+        DeleteInodeResponse resp = callOwner(inodeId, ref -> DeleteInodeRequest.newBuilder()
                 .setPartition(ref).setInodeId(inodeId).build());
+        return resp.getInode();
+    }
+
+    /** Whether two inodes live in one partition, so that one command can change both. */
+    public boolean samePartition(long a, long b) {
+        return router.route(a).partitionId() == router.route(b).partitionId();
     }
 
     /**
@@ -135,8 +148,8 @@ public final class MetaClient {
      * partition with one atomic request; when that partition has no ids left, it goes to another
      * writable partition and is then linked by a second request (and removed again if linking fails).
      */
-    public Inode createNode(long parent, String name, FsFileType type, int mode, int uid, int gid,
-                            long rdev, String symlink, Time time) {
+    public Created createNode(long parent, String name, FsFileType type, int mode, int uid, int gid,
+                              long rdev, String symlink, Time time) {
         Route parentRoute = router.route(parent);
         if (router.isWritable(parentRoute)) {
             try {
@@ -144,7 +157,7 @@ public final class MetaClient {
                         .setPartition(ref).setParentInodeId(parent).setName(name).setType(type)
                         .setMode(mode).setUid(uid).setGid(gid).setRdev(rdev).setSymlink(symlink)
                         .setTime(time).build());
-                return resp.getInode();
+                return new Created(resp.getInode(), resp.getParent());
             } catch (RpcException e) {
                 if (e.code() != StatusCode.PARTITION_READONLY) {
                     throw e;
@@ -160,13 +173,23 @@ public final class MetaClient {
             deleteOrphan(inode.getInodeId(), e);
             throw e;
         }
-        return inode;
+        return new Created(inode, null);
+    }
+
+    /** A new inode and, when one command made it, its parent afterwards (else null). */
+    public record Created(Inode inode, Inode parent) {
     }
 
     /** Links an existing inode; {@code time} becomes the parent's mtime and ctime. */
     public void createDentry(Dentry dentry, Time time) {
         this.<CreateDentryResponse>callOwner(dentry.getParentInodeId(), ref -> CreateDentryRequest.newBuilder()
                 .setPartition(ref).setDentry(dentry).setTime(time).build());
+    }
+
+    /** The entry and, when it lives with its parent (the usual case), the inode's attributes in one call. */
+    public GetDentryResponse lookup(long parent, String name) {
+        return callOwner(parent, ref -> GetDentryRequest.newBuilder()
+                .setPartition(ref).setParentInodeId(parent).setName(name).setWithInode(true).build());
     }
 
     public Dentry getDentry(long parent, String name) {
@@ -205,6 +228,28 @@ public final class MetaClient {
         DeleteDentryResponse resp = callOwner(parent, ref -> DeleteDentryRequest.newBuilder()
                 .setPartition(ref).setParentInodeId(parent).setName(name).setTime(time).build());
         return resp.getDentry();
+    }
+
+    /** unlink(2) / rmdir(2) in one command; see RemoveEntryRequest for what changes where. */
+    public RemoveEntryResponse removeEntry(long parent, String name, boolean directory, int callerUid,
+                                           boolean keepIfOrphaned, Time time) {
+        return callOwner(parent, ref -> RemoveEntryRequest.newBuilder().setPartition(ref)
+                .setParentInodeId(parent).setName(name).setDirectory(directory).setCallerUid(callerUid)
+                .setKeepIfOrphaned(keepIfOrphaned).setTime(time).build());
+    }
+
+    /** link(2) in one command when the inode lives with {@code parent}; see LinkRequest. */
+    public LinkResponse link(long parent, String name, long inodeId, FsFileType type, Time time) {
+        return callOwner(parent, ref -> LinkRequest.newBuilder().setPartition(ref).setParentInodeId(parent)
+                .setName(name).setInodeId(inodeId).setType(type).setTime(time).build());
+    }
+
+    /** rename(2) of two parents that live in one partition, in one command; see RenameRequest. */
+    public RenameResponse renameLocal(long srcParent, String srcName, long dstParent, String dstName,
+                                      int callerUid, long keepIfOrphaned, Time time) {
+        return callOwner(srcParent, ref -> RenameRequest.newBuilder().setPartition(ref)
+                .setSrcParent(srcParent).setSrcName(srcName).setDstParent(dstParent).setDstName(dstName)
+                .setCallerUid(callerUid).setKeepIfOrphaned(keepIfOrphaned).setTime(time).build());
     }
 
     /** Appends chunk infos (chunk index -> infos); {@code length} only when the file grows. */

@@ -30,6 +30,7 @@ public final class MountSession implements FsUsage, AutoCloseable {
     private final ScheduledExecutorService refresher;
     private volatile long capacity;
     private volatile long usedBytes;
+    private volatile long inodeCount;
 
     private MountSession(MdsClient mds, String fsName, Mountpoint mountpoint, MountFsResponse mounted) {
         this.mds = mds;
@@ -83,12 +84,18 @@ public final class MountSession implements FsUsage, AutoCloseable {
         return usedBytes;
     }
 
+    @Override
+    public long inodeCount() {
+        return inodeCount;
+    }
+
     /** A session the MDS dropped (its lease lapsed, e.g. while the MDS group was down) is registered again. */
     private void refresh() {
         try {
             RefreshSessionResponse r = mds.refreshSession(fsName, mountpoint);
             capacity = r.getCapacity();
             usedBytes = r.getUsedBytes();
+            inodeCount = r.getInodeCount();
         } catch (RpcException e) {
             if (e.code() == StatusCode.SESSION_EXPIRED) {
                 LOG.warn("the MDS expired the session of {} at {}; mounting again", fsName, mountpoint.getPath());

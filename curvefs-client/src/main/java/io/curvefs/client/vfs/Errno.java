@@ -38,6 +38,7 @@ public final class Errno {
             case NAME_TOO_LONG -> ENAMETOOLONG;
             case NOT_DIRECTORY -> ENOTDIR;
             case IS_DIRECTORY -> EISDIR;
+            case NOT_PERMITTED -> EPERM;
             case INVALID_ARGUMENT -> EINVAL;
             // every partition is full and the MDS could not add one: the fs has no room for inodes
             case PARTITION_READONLY, CREATE_PARTITION_FAILED -> ENOSPC;

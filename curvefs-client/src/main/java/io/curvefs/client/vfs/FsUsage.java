@@ -6,4 +6,6 @@ public interface FsUsage {
     long capacityBytes();
 
     long usedBytes();
+
+    long inodeCount();
 }

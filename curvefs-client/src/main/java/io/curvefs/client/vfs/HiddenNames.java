@@ -32,6 +32,10 @@ final class HiddenNames {
     }
 
     /** Whether directory {@code parent} holds an alias (it is then not empty for rmdir). */
+    boolean isEmpty() {
+        return aliases.isEmpty();
+    }
+
     boolean anyIn(long parent) {
         return aliases.values().stream().anyMatch(a -> a.parent() == parent);
     }

@@ -52,6 +52,10 @@ final class OpenFiles {
         return h;
     }
 
+    boolean anyOpen() {
+        return !handles.isEmpty();
+    }
+
     boolean isOpen(long ino) {
         return opensByInode.containsKey(ino);
     }

@@ -8,7 +8,10 @@ import io.curvefs.common.rpc.RpcException;
 import io.curvefs.proto.common.StatusCode;
 import io.curvefs.proto.metaserver.Dentry;
 import io.curvefs.proto.metaserver.FsFileType;
+import io.curvefs.proto.metaserver.GetDentryResponse;
 import io.curvefs.proto.metaserver.Inode;
+import io.curvefs.proto.metaserver.LinkResponse;
+import io.curvefs.proto.metaserver.RemoveEntryResponse;
 import io.curvefs.proto.metaserver.Time;
 import io.curvefs.proto.metaserver.UpdateInodeRequest;
 import org.slf4j.Logger;
@@ -17,11 +20,13 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * POSIX semantics of one mount over inode ids, independent of FUSE: every operation either succeeds or
@@ -32,18 +37,32 @@ import java.util.function.Consumer;
  * mounts: {@link #open} reads the inode from the metaserver and drops cached chunk lists, and release
  * or fsync publish data and length.
  *
- * <p>Not yet here (later issues): deleting the S3 objects of a removed file (the inode is deleted now;
- * its objects stay in the bucket), the trash keeping an unlinked inode for other mounts' open handles,
- * and an atomic rename (see {@link Renamer}).
+ * <p>Names change with one metaserver command each (create, link, unlink, rmdir, rename within a
+ * partition), which also changes the inode when it lives with its parent. A deleted file's objects are
+ * deleted by this mount right after (in the background; a crash then leaves them as garbage).
+ *
+ * <p>Not yet here (issue 4): the trash keeping an unlinked inode for other mounts' open handles, and
+ * an atomic rename across partitions (see {@link Renamer}).
  */
 public final class Vfs {
     private static final Logger LOG = LoggerFactory.getLogger(Vfs.class);
     public static final long ROOT = 1;
     /** Linux open flag bit shared by O_SYNC and O_DSYNC. */
     private static final int O_DSYNC = 010000;
+    private static final int O_ACCMODE = 03;
+    private static final int O_RDONLY = 0;
+    private static final int O_WRONLY = 1;
+    private static final int O_EXCL = 0200;
+    private static final int O_TRUNC = 01000;
+    private static final int FALLOC_FL_KEEP_SIZE = 0x01;
+    private static final int FALLOC_FL_PUNCH_HOLE = 0x02;
+    private static final int FALLOC_FL_ZERO_RANGE = 0x10;
+    /** Source of the zeros that punching a hole writes; never written to. */
+    private static final byte[] ZEROS = new byte[1 << 20];
 
     final MetaClient meta;
     final MetaCache cache;
+    final DirListings listings;
     private final DataStore data;
     private final FsUsage usage;
     private final OpenFiles openFiles = new OpenFiles();
@@ -57,6 +76,7 @@ public final class Vfs {
         this.data = data;
         this.usage = usage;
         this.cache = new MetaCache(attrTimeout, entryTimeout);
+        this.listings = new DirListings(entryTimeout);
         this.renamer = new Renamer(this);
     }
 
@@ -68,21 +88,39 @@ public final class Vfs {
         if (ino == null) {
             ino = cache.entry(parent, name);
         }
-        if (ino == null) {
-            Dentry d = meta.getDentry(parent, name);
-            ino = d.getInodeId();
-            cache.putEntry(parent, name, ino);
+        if (ino != null) {
+            return getattr(ino);
         }
-        return getattr(ino);
+        if (listings.knownAbsent(parent, name)) {
+            throw new VfsException(Errno.ENOENT, "no entry '" + name + "' in " + parent + " (listed)");
+        }
+        if (listings.missed(parent)) {
+            list(parent);
+            return lookupListed(parent, name);
+        }
+        return withLiveLength(lookupFresh(parent, name));
+    }
+
+    /** A lookup right after listing the directory: the caches answer, unless the listing was not kept. */
+    private Inode lookupListed(long parent, String name) {
+        Long ino = cache.entry(parent, name);
+        if (ino != null) {
+            return getattr(ino);
+        }
+        if (listings.knownAbsent(parent, name)) {
+            throw new VfsException(Errno.ENOENT, "no entry '" + name + "' in " + parent + " (listed)");
+        }
+        return withLiveLength(lookupFresh(parent, name));
     }
 
     /** Attributes, with the live length of a file this mount has open (its unflushed writes count). */
     public Inode getattr(long ino) {
         Inode inode = cache.attr(ino);
-        if (inode == null) {
-            inode = fetch(ino);
-        }
-        OptionalLong live = openFiles.liveLength(ino);
+        return withLiveLength(inode != null ? inode : fetch(ino));
+    }
+
+    private Inode withLiveLength(Inode inode) {
+        OptionalLong live = openFiles.liveLength(inode.getInodeId());
         return live.isPresent() && live.getAsLong() != inode.getLength()
                 ? inode.toBuilder().setLength(live.getAsLong()).build() : inode;
     }
@@ -99,8 +137,40 @@ public final class Vfs {
         return inode;
     }
 
+    /** The whole directory; its entries and their attributes are cached, for the lookups (ls -l) that follow. */
     public List<Dentry> readdir(long dir) {
-        return meta.listAll(dir);
+        return list(dir);
+    }
+
+    private List<Dentry> list(long dir) {
+        long generation = listings.generation(dir);
+        List<Dentry> all = meta.listAll(dir);
+        List<Long> ids = new ArrayList<>(all.size());
+        List<String> names = new ArrayList<>(all.size());
+        for (Dentry d : all) {
+            cache.putEntry(dir, d.getName(), d.getInodeId());
+            ids.add(d.getInodeId());
+            names.add(d.getName());
+        }
+        meta.batchGetInodeAttr(ids).forEach(cache::putAttr);
+        listings.put(dir, names, generation);
+        return all;
+    }
+
+    /**
+     * Runs a change of directory {@code dir}'s entries and tells the listings: {@code done} on success;
+     * on any failure (even a timeout, after which the change may have happened) the listing is dropped.
+     */
+    private <T> T changing(long dir, Supplier<T> change, Consumer<DirListings> done) {
+        T result;
+        try {
+            result = change.get();
+        } catch (RuntimeException e) {
+            listings.drop(dir);
+            throw e;
+        }
+        done.accept(listings);
+        return result;
     }
 
     public String readlink(long ino) {
@@ -136,57 +206,120 @@ public final class Vfs {
         if (!Modes.isDir(dir.getMode())) {
             throw new VfsException(Errno.ENOTDIR, "inode " + parent + " is not a directory");
         }
-        int gid = c.gid();
-        int effective = Modes.isSymlinkMode(mode) ? mode : mode & ~(c.umask() & 0777);
-        if ((dir.getMode() & Modes.S_ISGID) != 0) {
-            gid = dir.getGid();
-            if (Modes.isDir(mode)) {
-                effective |= Modes.S_ISGID;
-            }
+        boolean setgidDir = (dir.getMode() & Modes.S_ISGID) != 0;
+        int gid = setgidDir ? dir.getGid() : c.gid();
+        int masked = Modes.isSymlinkMode(mode) ? mode : mode & ~(c.umask() & 0777);
+        int effective = setgidDir && Modes.isDir(mode) ? masked | Modes.S_ISGID : masked;
+        MetaClient.Created created = changing(parent, () -> meta.createNode(parent, name, Modes.typeOf(mode),
+                effective, c.uid(), gid, rdev, symlink, Clock.now()), l -> l.added(parent, name));
+        cache.putAttr(created.inode());
+        cache.putEntry(parent, name, created.inode().getInodeId());
+        if (created.parent() != null) {
+            cache.putAttr(created.parent());
+        } else {
+            cache.dropAttr(parent);
         }
-        Inode inode = meta.createNode(parent, name, Modes.typeOf(mode), effective, c.uid(), gid, rdev, symlink,
-                Clock.now());
-        cache.putAttr(inode);
-        cache.putEntry(parent, name, inode.getInodeId());
-        cache.dropAttr(parent);
-        return inode;
+        return created.inode();
     }
 
-    /** A new name for an existing non-directory inode. */
+    /**
+     * A new name for an existing non-directory inode. When the inode lives in another partition than the
+     * new parent, its link count goes up first: a crash in between leaves it one too high (a leak), never
+     * too low (a file deleted while it still has a name).
+     */
     public Inode link(long ino, long newParent, String newName) {
-        Inode inode = fetch(ino);
+        Inode inode = getattr(ino);
         if (Modes.isDir(inode.getMode())) {
             throw new VfsException(Errno.EPERM, "hard link to directory " + ino);
         }
         Time now = Clock.now();
-        meta.createDentry(Dentry.newBuilder().setParentInodeId(newParent).setName(newName).setInodeId(ino)
-                .setType(inode.getType()).build(), now);
-        Inode linked = meta.updateInode(ino, b -> b.setNlink(inode.getNlink() + 1).setCtime(now)
-                .addParentAdd(newParent));
-        cache.putAttr(linked);
+        Inode counted = meta.samePartition(ino, newParent) ? null
+                : meta.updateInode(ino, b -> b.setNlinkDelta(1).setCtime(now).addParentAdd(newParent));
+        LinkResponse linked;
+        try {
+            linked = changing(newParent, () -> meta.link(newParent, newName, ino, inode.getType(), now),
+                    l -> l.added(newParent, newName));
+        } catch (RuntimeException e) {
+            if (counted != null) {
+                uncount(ino, newParent);
+            }
+            throw e;
+        }
+        Inode after;
+        if (linked.getInodeLocal()) {
+            after = counted == null ? linked.getInode() : uncount(ino, newParent);
+        } else {
+            after = counted != null ? counted
+                    : meta.updateInode(ino, b -> b.setNlinkDelta(1).setCtime(now).addParentAdd(newParent));
+        }
+        cache.putAttr(after);
+        cache.putAttr(linked.getParent());
         cache.putEntry(newParent, newName, ino);
-        cache.dropAttr(newParent);
-        return linked;
+        return withLiveLength(after);
+    }
+
+    /** Takes back a link count raised for a link that did not happen (or that the metaserver counted itself). */
+    private Inode uncount(long ino, long parent) {
+        return meta.updateInode(ino, b -> b.setNlinkDelta(-1).addParentRemove(parent));
     }
 
     // ---- removing names ----
 
     public void unlink(Caller c, long parent, String name) {
-        Inode victim = lookupFresh(parent, name);
-        if (Modes.isDir(victim.getMode())) {
-            throw new VfsException(Errno.EISDIR, "'" + name + "' is a directory");
-        }
-        requireMayDelete(c, parent, victim);
-        removeName(parent, name);
-        dropLink(victim.getInodeId(), parent);
+        Time now = Clock.now();
+        boolean keep = mayBeHeld(parent, name);
+        RemoveEntryResponse r = changing(parent, () -> meta.removeEntry(parent, name, false, c.uid(), keep, now),
+                l -> l.removed(parent, name));
+        cache.dropEntry(parent, name);
+        cache.putAttr(r.getParent());
+        nameRemoved(r.getDentry().getInodeId(), parent, r.getInodeLocal(), r.getInode(), r.getInodeDeleted(), now);
     }
 
     public void rmdir(Caller c, long parent, String name) {
+        if (!hidden.isEmpty()) {
+            requireNoHiddenFile(parent, name);
+        }
+        try {
+            RemoveEntryResponse r = changing(parent, () -> meta.removeEntry(parent, name, true, c.uid(), false,
+                    Clock.now()), l -> l.removed(parent, name));
+            cache.dropEntry(parent, name);
+            cache.putAttr(r.getParent());
+            cache.dropAttr(r.getDentry().getInodeId());
+        } catch (RpcException e) {
+            if (e.code() != StatusCode.CROSS_PARTITION) {
+                throw e;
+            }
+            Inode victim = lookupFresh(parent, name);
+            requireEmptyDir(victim, name);
+            requireMayDelete(c, parent, victim);
+            removeName(parent, name);
+            deleteInode(victim.getInodeId());
+        }
+    }
+
+    /**
+     * A hidden unlinked-open file keeps its directory: libfuse2 needs the directory to build the path for
+     * fstat and reads of the open file, so the directory stays until the file is closed (unlike ext4).
+     */
+    private void requireNoHiddenFile(long parent, String name) {
         Inode victim = lookupFresh(parent, name);
-        requireEmptyDir(victim, name);
-        requireMayDelete(c, parent, victim);
-        removeName(parent, name);
-        deleteInode(victim.getInodeId());
+        if (Modes.isDir(victim.getMode()) && hidden.anyIn(victim.getInodeId())) {
+            throw new VfsException(Errno.ENOTEMPTY, "directory '" + name + "' is not empty");
+        }
+    }
+
+    /**
+     * Whether the inode named so may be open here, in which case the metaserver must keep it when its last
+     * name goes. Without a cached entry, any open file makes the answer yes (a kept orphan that nobody
+     * holds is deleted right after by {@link #nameRemoved}).
+     */
+    private boolean mayBeHeld(long parent, String name) {
+        Long ino = cache.entry(parent, name);
+        return ino != null ? isHeld(ino) : openFiles.anyOpen() || !hidden.isEmpty();
+    }
+
+    boolean isHeld(long ino) {
+        return openFiles.isOpen(ino) || hidden.holds(ino);
     }
 
     /** See {@link Renamer}: not atomic across crashes until the rename transaction (issue 4). */
@@ -200,11 +333,14 @@ public final class Vfs {
      * the FUSE layer serves libfuse's hiding rename of an unlinked-open file.
      */
     public void hide(Caller c, long parent, String name, long aliasParent, String alias) {
-        Inode victim = lookupFresh(parent, name);
-        requireMayDelete(c, parent, victim);
-        removeName(parent, name);
-        hidden.put(aliasParent, alias, victim.getInodeId());
-        dropLink(victim.getInodeId(), parent);
+        Time now = Clock.now();
+        RemoveEntryResponse r = changing(parent, () -> meta.removeEntry(parent, name, false, c.uid(), true, now),
+                l -> l.removed(parent, name));
+        cache.dropEntry(parent, name);
+        cache.putAttr(r.getParent());
+        long ino = r.getDentry().getInodeId();
+        hidden.put(aliasParent, alias, ino);
+        nameRemoved(ino, parent, r.getInodeLocal(), r.getInode(), r.getInodeDeleted(), now);
     }
 
     /**
@@ -220,18 +356,23 @@ public final class Vfs {
         return true;
     }
 
+    /** The entry and its inode from the metaserver (usually one call), both cached. */
     Inode lookupFresh(long parent, String name) {
         cache.dropEntry(parent, name);
-        Dentry d = meta.getDentry(parent, name);
-        return fetch(d.getInodeId());
+        GetDentryResponse found = meta.lookup(parent, name);
+        long ino = found.getDentry().getInodeId();
+        cache.putEntry(parent, name, ino);
+        if (!found.hasInode()) {
+            return fetch(ino);
+        }
+        cache.putAttr(found.getInode());
+        return found.getInode();
     }
 
     void requireEmptyDir(Inode dir, String name) {
         if (!Modes.isDir(dir.getMode())) {
             throw new VfsException(Errno.ENOTDIR, "'" + name + "' is not a directory");
         }
-        // A hidden unlinked-open file counts: libfuse2 needs its directory to build the path for fstat
-        // and reads of the open file, so the directory stays until the file is closed (unlike ext4).
         if (hidden.anyIn(dir.getInodeId()) || !meta.listDentry(dir.getInodeId(), "", 1).entries().isEmpty()) {
             throw new VfsException(Errno.ENOTEMPTY, "directory '" + name + "' is not empty");
         }
@@ -248,17 +389,27 @@ public final class Vfs {
 
     void removeName(long parent, String name) {
         cache.dropEntry(parent, name);
-        meta.deleteDentry(parent, name, Clock.now());
+        changing(parent, () -> meta.deleteDentry(parent, name, Clock.now()), l -> l.removed(parent, name));
         cache.dropAttr(parent);
     }
 
-    /** One name of a non-directory is gone: nlink - 1, and the inode goes when nothing holds it. */
-    void dropLink(long ino, long formerParent) {
-        Inode inode = fetch(ino);
-        int nlink = Math.max(0, inode.getNlink() - 1);
-        Inode after = meta.updateInode(ino, b -> b.setNlink(nlink).setCtime(Clock.now()).addParentRemove(formerParent));
+    /**
+     * An inode lost a name. When it lives with the entry the metaserver changed it in the same command
+     * ({@code local}: {@code inode} is the result); else its link count is lowered here. An inode without
+     * names goes once nothing of this mount holds it; a deleted file's objects are reclaimed.
+     */
+    void nameRemoved(long ino, long formerParent, boolean local, Inode inode, boolean deleted, Time time) {
+        Inode after = inode;
+        if (!local) {
+            after = meta.updateInode(ino, b -> b.setNlinkDelta(-1).setCtime(time).addParentRemove(formerParent));
+        }
+        if (deleted) {
+            cache.dropAttr(ino);
+            data.reclaim(after);
+            return;
+        }
         cache.putAttr(after);
-        if (nlink == 0) {
+        if (after.getNlink() == 0) {
             orphans.add(ino);
             deleteIfUnreferenced(ino);
         }
@@ -269,7 +420,7 @@ public final class Vfs {
      * alias of this mount holds it, by the last of those (see {@link #release} and {@link #unhide}).
      */
     private void deleteIfUnreferenced(long ino) {
-        if (openFiles.isOpen(ino) || hidden.holds(ino)) {
+        if (isHeld(ino)) {
             return;
         }
         if (orphans.remove(ino)) {
@@ -285,7 +436,7 @@ public final class Vfs {
 
     void deleteInode(long ino) {
         cache.dropAttr(ino);
-        meta.deleteInode(ino);
+        data.reclaim(meta.deleteInode(ino));
     }
 
     // ---- attributes ----
@@ -393,9 +544,36 @@ public final class Vfs {
     // ---- file data ----
 
     /** A new regular file, opened with the open(2) {@code flags}: returns its handle number. */
-    public Opened create(Caller c, long parent, String name, int mode, int flags) {
-        Inode inode = mknod(c, parent, name, Modes.S_IFREG | (mode & Modes.PERMISSIONS), 0);
+    public Opened create(Caller c, long parent, String name, int mode, int flags) throws IOException {
+        Inode inode;
+        try {
+            inode = mknod(c, parent, name, Modes.S_IFREG | (mode & Modes.PERMISSIONS), 0);
+        } catch (RpcException e) {
+            if (e.code() != StatusCode.DENTRY_EXIST || (flags & O_EXCL) != 0) {
+                throw e;
+            }
+            return openExisting(c, parent, name, flags);
+        }
         return new Opened(inode, openFiles.add(data.open(inode.getInodeId(), inode.getLength()), isSync(flags)));
+    }
+
+    /**
+     * open(O_CREAT) without O_EXCL of a name that another mount created after the kernel looked it up:
+     * opens that file, with the checks the kernel made for neither.
+     */
+    private Opened openExisting(Caller c, long parent, String name, int flags) throws IOException {
+        Inode existing = lookupFresh(parent, name);
+        if (Modes.isDir(existing.getMode())) {
+            throw new VfsException(Errno.EISDIR, "'" + name + "' is a directory");
+        }
+        int access = flags & O_ACCMODE;
+        Permissions.check(c, existing, access == O_RDONLY ? Permissions.R_OK
+                : access == O_WRONLY ? Permissions.W_OK : Permissions.R_OK | Permissions.W_OK);
+        Opened opened = open(existing.getInodeId(), flags);
+        if ((flags & O_TRUNC) != 0) {
+            ftruncate(opened.fh(), 0);
+        }
+        return opened;
     }
 
     private static boolean isSync(int flags) {
@@ -442,21 +620,36 @@ public final class Vfs {
     }
 
     /**
-     * fallocate(2) mode 0 only: extends the length to cover the range (reads there give zeros). No
-     * space is reserved, an object store has none to reserve; punching holes and KEEP_SIZE are not
-     * supported yet (EOPNOTSUPP, which makes posix_fallocate fall back to writing).
+     * fallocate(2). An object store has no space to reserve, so allocating only extends the length
+     * (mode 0) or does nothing (KEEP_SIZE); PUNCH_HOLE and ZERO_RANGE make the range read as zeros by
+     * writing zeros over it (the old objects stay referenced until compaction).
      */
     public void fallocate(long fh, int mode, long offset, long length) throws IOException {
-        if (mode != 0) {
-            throw new VfsException(Errno.EOPNOTSUPP, "fallocate mode " + mode);
-        }
         if (offset < 0 || length <= 0) {
             throw new VfsException(Errno.EINVAL, "fallocate range " + offset + "+" + length);
         }
+        boolean keepSize = (mode & FALLOC_FL_KEEP_SIZE) != 0;
+        int kind = mode & ~FALLOC_FL_KEEP_SIZE;
+        if (kind == FALLOC_FL_PUNCH_HOLE && !keepSize) {
+            throw new VfsException(Errno.EOPNOTSUPP, "PUNCH_HOLE needs KEEP_SIZE");
+        }
+        if (kind != 0 && kind != FALLOC_FL_PUNCH_HOLE && kind != FALLOC_FL_ZERO_RANGE) {
+            throw new VfsException(Errno.EOPNOTSUPP, "fallocate mode " + mode);
+        }
         FileHandle h = openFiles.get(fh);
-        if (offset + length > h.length()) {
-            h.truncate(offset + length);
-            cache.dropAttr(h.inode());
+        long end = offset + length;
+        if (kind != 0) {
+            writeZeros(h, offset, Math.min(end, h.length()));
+        }
+        if (!keepSize && end > h.length()) {
+            h.truncate(end);
+        }
+        cache.dropAttr(h.inode());
+    }
+
+    private static void writeZeros(FileHandle h, long from, long to) throws IOException {
+        for (long pos = from; pos < to; pos += ZEROS.length) {
+            h.write(pos, ByteBuffer.wrap(ZEROS, 0, (int) Math.min(ZEROS.length, to - pos)));
         }
     }
 

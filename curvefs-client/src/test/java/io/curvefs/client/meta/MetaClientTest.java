@@ -50,7 +50,7 @@ class MetaClientTest {
     }
 
     private static Inode createFile(MetaClient meta, String name) {
-        return meta.createNode(ROOT, name, FsFileType.TYPE_FILE, 0100644, 0, 0, 0, "", T);
+        return meta.createNode(ROOT, name, FsFileType.TYPE_FILE, 0100644, 0, 0, 0, "", T).inode();
     }
 
     @Test

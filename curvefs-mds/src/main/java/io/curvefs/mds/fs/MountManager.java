@@ -113,7 +113,8 @@ public final class MountManager {
         }
         sessions.refresh(SessionTable.Key.of(fs.getFsId(), mp), System.currentTimeMillis());
         return RefreshSessionResponse.newBuilder().setStatus(Statuses.OK).setCapacity(fs.getCapacity())
-                .setUsedBytes(partitions.usedBytes(fs.getFsId())).build();
+                .setUsedBytes(partitions.usedBytes(fs.getFsId())).setInodeCount(partitions.inodeCount(fs.getFsId()))
+                .build();
     }
 
     /** Unmounts every mount whose lease lapsed; run periodically on the leader. */

@@ -206,6 +206,10 @@ public final class PartitionManager {
         return partitionsOf(fsId).stream().mapToLong(p -> withReportedCounters(p).getBytes()).sum();
     }
 
+    public long inodeCount(int fsId) {
+        return partitionsOf(fsId).stream().mapToLong(p -> withReportedCounters(p).getInodeCount()).sum();
+    }
+
     private PartitionInfo withReportedCounters(PartitionInfo p) {
         PartitionInfo r = reports.partition(p.getPartitionId());
         if (r == null) {

@@ -4,9 +4,12 @@ import com.google.protobuf.Message;
 import io.curvefs.common.rpc.RpcException;
 import io.curvefs.common.rpc.Statuses;
 import io.curvefs.metaserver.dentry.DentryOperations;
+import io.curvefs.metaserver.dentry.EntryLink;
+import io.curvefs.metaserver.dentry.EntryRemoval;
 import io.curvefs.metaserver.inode.ChunkOperations;
 import io.curvefs.metaserver.inode.InodeOperations;
 import io.curvefs.metaserver.partition.PartitionOperations;
+import io.curvefs.metaserver.rename.LocalRename;
 import io.curvefs.metaserver.storage.MetaWriter;
 import io.curvefs.proto.metaserver.AppendS3ChunkInfoResponse;
 import io.curvefs.proto.metaserver.CreateDentryResponse;
@@ -17,7 +20,10 @@ import io.curvefs.proto.metaserver.CreateRootInodeResponse;
 import io.curvefs.proto.metaserver.DeleteDentryResponse;
 import io.curvefs.proto.metaserver.DeleteInodeResponse;
 import io.curvefs.proto.metaserver.DeletePartitionResponse;
+import io.curvefs.proto.metaserver.LinkResponse;
 import io.curvefs.proto.metaserver.MetaOperation;
+import io.curvefs.proto.metaserver.RemoveEntryResponse;
+import io.curvefs.proto.metaserver.RenameResponse;
 import io.curvefs.proto.metaserver.UpdateInodeResponse;
 
 /** Dispatches one logged operation to the code that applies it and turns refusals into responses. */
@@ -41,6 +47,9 @@ final class OperationApplier {
             case CREATE_ROOT -> op.getCreateRoot();
             case CREATE_PARTITION -> op.getCreatePartition();
             case DELETE_PARTITION -> op.getDeletePartition();
+            case REMOVE_ENTRY -> op.getRemoveEntry();
+            case LINK -> op.getLink();
+            case RENAME -> op.getRename();
             case NOOP, OP_NOT_SET -> throw new IllegalArgumentException("no request in " + op.getOpCase());
         };
     }
@@ -58,6 +67,9 @@ final class OperationApplier {
             case CREATE_ROOT -> CreateRootInodeResponse.getDefaultInstance();
             case CREATE_PARTITION -> CreatePartitionResponse.getDefaultInstance();
             case DELETE_PARTITION -> DeletePartitionResponse.getDefaultInstance();
+            case REMOVE_ENTRY -> RemoveEntryResponse.getDefaultInstance();
+            case LINK -> LinkResponse.getDefaultInstance();
+            case RENAME -> RenameResponse.getDefaultInstance();
             case NOOP, OP_NOT_SET -> throw new IllegalArgumentException("no response for " + op);
         };
     }
@@ -80,6 +92,9 @@ final class OperationApplier {
                 case CREATE_ROOT -> InodeOperations.createRoot(w, op.getCreateRoot());
                 case CREATE_PARTITION -> partitions.create(w, op.getCreatePartition());
                 case DELETE_PARTITION -> partitions.delete(w, op.getDeletePartition());
+                case REMOVE_ENTRY -> EntryRemoval.remove(w, op.getRemoveEntry());
+                case LINK -> EntryLink.link(w, op.getLink());
+                case RENAME -> LocalRename.rename(w, op.getRename());
                 case NOOP, OP_NOT_SET -> throw new IllegalArgumentException("nothing to apply: " + op.getOpCase());
             };
         } catch (RpcException refused) {

@@ -98,7 +98,11 @@ public final class DentryOperations {
         Dentry d = reader.dentry(p.id(), r.getParentInodeId(), r.getName()).orElseThrow(() ->
                 new RpcException(StatusCode.DENTRY_NOT_FOUND, "no entry '" + r.getName() + "' in "
                         + r.getParentInodeId()));
-        return GetDentryResponse.newBuilder().setStatus(Statuses.OK).setDentry(d).build();
+        GetDentryResponse.Builder out = GetDentryResponse.newBuilder().setStatus(Statuses.OK).setDentry(d);
+        if (r.getWithInode() && p.owns(d.getInodeId())) {
+            reader.inode(p.id(), d.getInodeId()).ifPresent(out::setInode);
+        }
+        return out.build();
     }
 
     /** One page of a directory in name order, resuming after {@code last}. */

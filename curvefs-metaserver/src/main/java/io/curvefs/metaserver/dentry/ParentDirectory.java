@@ -13,12 +13,12 @@ import io.curvefs.proto.metaserver.Time;
  * How a directory inode changes when an entry is added or removed. The directory always lives in the
  * same partition as its entries (a dentry is stored in its parent's partition).
  */
-final class ParentDirectory {
+public final class ParentDirectory {
     private ParentDirectory() {
     }
 
     /** The parent inode, which must exist in this partition and be a directory. */
-    static Inode require(MetaReader reader, PartitionState p, long parent) {
+    public static Inode require(MetaReader reader, PartitionState p, long parent) {
         Inode dir = InodeOperations.require(reader, p, parent);
         if (dir.getType() != FsFileType.TYPE_DIRECTORY) {
             throw new RpcException(StatusCode.NOT_DIRECTORY, "inode " + parent + " is not a directory");
@@ -27,7 +27,7 @@ final class ParentDirectory {
     }
 
     /** A subdirectory's ".." adds a link to its parent. */
-    static Inode linked(Inode dir, FsFileType childType, Time time) {
+    public static Inode linked(Inode dir, FsFileType childType, Time time) {
         Inode.Builder b = touched(dir, time);
         if (childType == FsFileType.TYPE_DIRECTORY) {
             b.setNlink(dir.getNlink() + 1);
@@ -35,7 +35,7 @@ final class ParentDirectory {
         return b.build();
     }
 
-    static Inode unlinked(Inode dir, FsFileType childType, Time time) {
+    public static Inode unlinked(Inode dir, FsFileType childType, Time time) {
         Inode.Builder b = touched(dir, time);
         if (childType == FsFileType.TYPE_DIRECTORY && dir.getNlink() > 2) {
             b.setNlink(dir.getNlink() - 1);

@@ -93,6 +93,9 @@ public final class InodeOperations {
         if (r.hasNlink()) {
             b.setNlink(r.getNlink());
         }
+        if (r.getNlinkDelta() != 0) {
+            b.setNlink(Math.max(0, b.getNlink() + r.getNlinkDelta()));
+        }
         b.putAllXattr(r.getXattrSetMap());
         r.getXattrRemoveList().forEach(b::removeXattr);
         List<Long> parents = new ArrayList<>(old.getParentList());
@@ -116,10 +119,9 @@ public final class InodeOperations {
         if (old.getType() == FsFileType.TYPE_DIRECTORY && w.hasDentries(p.id(), old.getInodeId())) {
             throw new RpcException(StatusCode.DIR_NOT_EMPTY, "directory " + old.getInodeId() + " is not empty");
         }
-        w.deleteInode(p.id(), old.getInodeId());
-        p.inodeRemoved(old.getType(), old.getLength());
+        Inode last = LinkCounts.delete(w, p, old);
         w.putPartition(p.info());
-        return DeleteInodeResponse.newBuilder().setStatus(Statuses.OK).build();
+        return DeleteInodeResponse.newBuilder().setStatus(Statuses.OK).setInode(last).build();
     }
 
     public static GetInodeResponse get(MetaReader reader, GetInodeRequest r) {

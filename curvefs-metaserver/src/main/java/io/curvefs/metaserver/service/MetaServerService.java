@@ -39,10 +39,16 @@ import io.curvefs.proto.metaserver.GetPartitionRequest;
 import io.curvefs.proto.metaserver.GetPartitionResponse;
 import io.curvefs.proto.metaserver.GetS3ChunkInfoRequest;
 import io.curvefs.proto.metaserver.GetS3ChunkInfoResponse;
+import io.curvefs.proto.metaserver.LinkRequest;
+import io.curvefs.proto.metaserver.LinkResponse;
 import io.curvefs.proto.metaserver.ListDentryRequest;
 import io.curvefs.proto.metaserver.ListDentryResponse;
 import io.curvefs.proto.metaserver.MetaOperation;
 import io.curvefs.proto.metaserver.PartitionRef;
+import io.curvefs.proto.metaserver.RemoveEntryRequest;
+import io.curvefs.proto.metaserver.RemoveEntryResponse;
+import io.curvefs.proto.metaserver.RenameRequest;
+import io.curvefs.proto.metaserver.RenameResponse;
 import io.curvefs.proto.metaserver.UpdateInodeRequest;
 import io.curvefs.proto.metaserver.UpdateInodeResponse;
 
@@ -78,6 +84,12 @@ public final class MetaServerService {
                 DeleteDentryRequest::getPartition, r -> MetaOperation.newBuilder().setDeleteDentry(r));
         registerWrite(server, CreateNodeRequest.class, CreateNodeResponse.getDefaultInstance(),
                 CreateNodeRequest::getPartition, r -> MetaOperation.newBuilder().setCreateNode(r));
+        registerWrite(server, RemoveEntryRequest.class, RemoveEntryResponse.getDefaultInstance(),
+                RemoveEntryRequest::getPartition, r -> MetaOperation.newBuilder().setRemoveEntry(r));
+        registerWrite(server, LinkRequest.class, LinkResponse.getDefaultInstance(),
+                LinkRequest::getPartition, r -> MetaOperation.newBuilder().setLink(r));
+        registerWrite(server, RenameRequest.class, RenameResponse.getDefaultInstance(),
+                RenameRequest::getPartition, r -> MetaOperation.newBuilder().setRename(r));
         registerWrite(server, AppendS3ChunkInfoRequest.class, AppendS3ChunkInfoResponse.getDefaultInstance(),
                 AppendS3ChunkInfoRequest::getPartition, r -> MetaOperation.newBuilder().setAppendChunk(r));
         server.register(CreatePartitionRequest.class, CreatePartitionResponse.getDefaultInstance(),

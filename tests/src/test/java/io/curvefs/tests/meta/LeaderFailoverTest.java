@@ -57,7 +57,7 @@ class LeaderFailoverTest {
              MetaFs fs = MetaFs.create(cluster, s3, "failover")) {
             MetaClient meta = fs.meta;
             long dir = meta.createNode(MetaFs.ROOT, "stream", FsFileType.TYPE_DIRECTORY, 040755, 0, 0, 0, "",
-                    MetaFs.now()).getInodeId();
+                    MetaFs.now()).inode().getInodeId();
             // every file of the stream lives in the directory's partition, so one copyset takes all of it
             Route route = meta.router().route(dir);
             PartitionInfo partition = route.partition();

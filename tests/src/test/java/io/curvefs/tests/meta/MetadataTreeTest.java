@@ -62,7 +62,7 @@ class MetadataTreeTest {
         Parallel.run(pool, DIRS, STEP_TIMEOUT, d -> {
             String name = dirName(d);
             dirs.put(name, meta.createNode(MetaFs.ROOT, name, FsFileType.TYPE_DIRECTORY, DIR_MODE, 0, 0, 0, "",
-                    MetaFs.now()).getInodeId());
+                    MetaFs.now()).inode().getInodeId());
         });
         Map<Long, Map<String, Long>> files = new ConcurrentHashMap<>();
         Parallel.run(pool, DIRS, STEP_TIMEOUT, d -> {
@@ -71,7 +71,7 @@ class MetadataTreeTest {
             for (int f = 0; f < FILES_PER_DIR; f++) {
                 String name = fileName(f);
                 inDir.put(name, meta.createNode(dir, name, FsFileType.TYPE_FILE, FILE_MODE, 0, 0, 0, "",
-                        MetaFs.now()).getInodeId());
+                        MetaFs.now()).inode().getInodeId());
             }
             files.put(dir, inDir);
         });

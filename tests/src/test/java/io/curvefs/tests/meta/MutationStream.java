@@ -60,7 +60,7 @@ final class MutationStream {
             long chunkId = writer * 10_000_000L + i + 1;
             try {
                 long ino = meta.createNode(dir, name, FsFileType.TYPE_S3, 0100644, 0, 0, 0, "", MetaFs.now())
-                        .getInodeId();
+                        .inode().getInodeId();
                 created.put(name, new Created(ino, chunkId));
                 S3ChunkInfo chunk = S3ChunkInfo.newBuilder().setChunkId(chunkId).setOffset(0).setLen(LENGTH)
                         .setSize(LENGTH).build();

@@ -68,7 +68,7 @@ class PartitionFullTest {
             for (int i = w; i < files; i += WRITERS) {
                 String name = String.format("f%04d", i);
                 created.put(name, meta.createNode(MetaFs.ROOT, name, FsFileType.TYPE_FILE, 0100644, 0, 0, 0, "",
-                        MetaFs.now()).getInodeId());
+                        MetaFs.now()).inode().getInodeId());
             }
         });
 

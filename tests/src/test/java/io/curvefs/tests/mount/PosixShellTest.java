@@ -110,6 +110,14 @@ class PosixShellTest {
             r flock a/t -c 'echo locked'
             r fallocate -l 100000 a/fa
             r stat -c '%s' a/fa
+            for i in $(seq 1 1000); do printf abcdefghij; done > a/holes
+            r fallocate -k -o 0 -l 200000 a/holes
+            r stat -c '%s' a/holes
+            r fallocate -p -o 1000 -l 3000 a/holes
+            r md5sum a/holes
+            r fallocate -z -o 9000 -l 3000 a/holes
+            r stat -c '%s' a/holes
+            r md5sum a/holes
             r dd if=/dev/zero of=a/sync bs=4k count=3 oflag=sync status=none
             r stat -c '%s' a/sync
             r stat -f -c '%S %l' .

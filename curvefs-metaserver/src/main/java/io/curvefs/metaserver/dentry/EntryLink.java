@@ -1,0 +1,48 @@
+package io.curvefs.metaserver.dentry;
+
+import io.curvefs.common.rpc.RpcException;
+import io.curvefs.common.rpc.Statuses;
+import io.curvefs.metaserver.inode.LinkCounts;
+import io.curvefs.metaserver.partition.PartitionState;
+import io.curvefs.metaserver.storage.MetaWriter;
+import io.curvefs.proto.common.StatusCode;
+import io.curvefs.proto.metaserver.Dentry;
+import io.curvefs.proto.metaserver.FsFileType;
+import io.curvefs.proto.metaserver.Inode;
+import io.curvefs.proto.metaserver.LinkRequest;
+import io.curvefs.proto.metaserver.LinkResponse;
+
+import java.util.Optional;
+
+/** link(2) as one command when the inode lives with the new entry's parent. */
+public final class EntryLink {
+    private EntryLink() {
+    }
+
+    public static LinkResponse link(MetaWriter w, LinkRequest r) {
+        DentryNames.validate(r.getName());
+        if (r.getType() == FsFileType.TYPE_DIRECTORY) {
+            throw new RpcException(StatusCode.NOT_PERMITTED, "hard link to directory " + r.getInodeId());
+        }
+        PartitionState p = PartitionState.load(w, r.getPartition());
+        Inode parent = ParentDirectory.require(w, p, r.getParentInodeId());
+        if (w.dentry(p.id(), r.getParentInodeId(), r.getName()).isPresent()) {
+            throw new RpcException(StatusCode.DENTRY_EXIST, "'" + r.getName() + "' exists in " + r.getParentInodeId());
+        }
+        LinkResponse.Builder out = LinkResponse.newBuilder().setStatus(Statuses.OK);
+        Optional<Inode> target = EntryRemoval.localInode(w, p, r.getInodeId());
+        if (p.owns(r.getInodeId()) && target.isEmpty()) {
+            throw new RpcException(StatusCode.INODE_NOT_FOUND, "no inode " + r.getInodeId());
+        }
+        if (target.isPresent()) {
+            out.setInodeLocal(true).setInode(LinkCounts.add(w, p, target.get(), r.getParentInodeId(), r.getTime()));
+        }
+        w.putDentry(p.id(), Dentry.newBuilder().setFsId(p.fsId()).setParentInodeId(r.getParentInodeId())
+                .setName(r.getName()).setInodeId(r.getInodeId()).setType(r.getType()).build());
+        p.dentryAdded();
+        Inode after = ParentDirectory.linked(parent, r.getType(), r.getTime());
+        w.putInode(p.id(), after);
+        w.putPartition(p.info());
+        return out.setParent(after).build();
+    }
+}

@@ -1,0 +1,84 @@
+package io.curvefs.metaserver.inode;
+
+import io.curvefs.common.rpc.RpcException;
+import io.curvefs.metaserver.partition.PartitionState;
+import io.curvefs.metaserver.storage.MetaWriter;
+import io.curvefs.proto.common.StatusCode;
+import io.curvefs.proto.metaserver.FsFileType;
+import io.curvefs.proto.metaserver.Inode;
+import io.curvefs.proto.metaserver.Time;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How an inode of this partition changes when one of its names comes or goes, inside the batch of the
+ * command that adds or removes the name. Directories have exactly one name, so losing it deletes them.
+ */
+public final class LinkCounts {
+    /** The inode after losing a name; {@code deleted} when it left the partition with it (then with its chunk infos). */
+    public record Dropped(Inode inode, boolean deleted) {
+    }
+
+    private LinkCounts() {
+    }
+
+    /**
+     * One name of {@code inode} in {@code parent} is gone. A directory (which must be empty) is deleted; a
+     * file loses a link and is deleted with its chunk infos at nlink 0, unless {@code keepIfOrphaned}
+     * (somebody still has it open), in which case it stays with its deletion time set.
+     */
+    public static Dropped drop(MetaWriter w, PartitionState p, Inode inode, long parent, Time time,
+                               boolean keepIfOrphaned) {
+        if (inode.getType() == FsFileType.TYPE_DIRECTORY) {
+            requireEmptyDirectory(w, p, inode);
+            return new Dropped(delete(w, p, inode), true);
+        }
+        int nlink = Math.max(0, inode.getNlink() - 1);
+        Inode.Builder b = inode.toBuilder().setNlink(nlink).setCtime(time.getSec()).setCtimeNs(time.getNsec());
+        List<Long> parents = new ArrayList<>(inode.getParentList());
+        parents.remove(parent);
+        b.clearParent().addAllParent(parents);
+        if (nlink == 0) {
+            b.setDtime(time.getSec());
+        }
+        Inode after = b.build();
+        if (nlink == 0 && !keepIfOrphaned) {
+            return new Dropped(delete(w, p, after), true);
+        }
+        w.putInode(p.id(), after);
+        return new Dropped(after, false);
+    }
+
+    /** A new name of a non-directory in {@code parent}. */
+    public static Inode add(MetaWriter w, PartitionState p, Inode inode, long parent, Time time) {
+        if (inode.getType() == FsFileType.TYPE_DIRECTORY) {
+            throw new RpcException(StatusCode.NOT_PERMITTED, "hard link to directory " + inode.getInodeId());
+        }
+        if (inode.getNlink() == 0) {
+            throw new RpcException(StatusCode.INODE_NOT_FOUND, "inode " + inode.getInodeId() + " has no name left");
+        }
+        Inode.Builder b = inode.toBuilder().setNlink(inode.getNlink() + 1)
+                .setCtime(time.getSec()).setCtimeNs(time.getNsec());
+        if (!inode.getParentList().contains(parent)) {
+            b.addParent(parent);
+        }
+        Inode after = b.build();
+        w.putInode(p.id(), after);
+        return after;
+    }
+
+    public static void requireEmptyDirectory(MetaWriter w, PartitionState p, Inode dir) {
+        if (w.hasDentries(p.id(), dir.getInodeId())) {
+            throw new RpcException(StatusCode.DIR_NOT_EMPTY, "directory " + dir.getInodeId() + " is not empty");
+        }
+    }
+
+    /** Deletes the inode and its chunk infos; answers it with those infos, for the caller to reclaim the objects. */
+    public static Inode delete(MetaWriter w, PartitionState p, Inode inode) {
+        Inode last = inode.toBuilder().putAllS3ChunkInfoMap(w.chunks(p.id(), inode.getInodeId(), List.of())).build();
+        w.deleteInode(p.id(), inode.getInodeId());
+        p.inodeRemoved(inode.getType(), inode.getLength());
+        return last;
+    }
+}

@@ -1,0 +1,139 @@
+package io.curvefs.metaserver.rename;
+
+import io.curvefs.common.rpc.RpcException;
+import io.curvefs.common.rpc.Statuses;
+import io.curvefs.metaserver.dentry.DentryNames;
+import io.curvefs.metaserver.dentry.EntryRemoval;
+import io.curvefs.metaserver.dentry.ParentDirectory;
+import io.curvefs.metaserver.dentry.StickyBit;
+import io.curvefs.metaserver.inode.LinkCounts;
+import io.curvefs.metaserver.partition.PartitionState;
+import io.curvefs.metaserver.storage.MetaWriter;
+import io.curvefs.proto.common.StatusCode;
+import io.curvefs.proto.metaserver.Dentry;
+import io.curvefs.proto.metaserver.FsFileType;
+import io.curvefs.proto.metaserver.Inode;
+import io.curvefs.proto.metaserver.RenameRequest;
+import io.curvefs.proto.metaserver.RenameResponse;
+import io.curvefs.proto.metaserver.Time;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * rename(2) when both parent directories live in one partition: every change (both entries, a replaced
+ * inode, the moved inode, both parents) is one raft command, so it is atomic by construction and no
+ * other mount can see a half-done rename. Renames across partitions are the rename transaction's job.
+ */
+public final class LocalRename {
+    /** Bounds the walk up the tree, in case a parent chain were ever cyclic. */
+    private static final int MAX_DEPTH = 4096;
+
+    private LocalRename() {
+    }
+
+    public static RenameResponse rename(MetaWriter w, RenameRequest r) {
+        DentryNames.validate(r.getSrcName());
+        DentryNames.validate(r.getDstName());
+        PartitionState p = PartitionState.load(w, r.getPartition());
+        Map<Long, Inode> parents = new LinkedHashMap<>();
+        parents.put(r.getSrcParent(), ParentDirectory.require(w, p, r.getSrcParent()));
+        parents.put(r.getDstParent(), ParentDirectory.require(w, p, r.getDstParent()));
+        Dentry src = EntryRemoval.requireEntry(w, p, r.getSrcParent(), r.getSrcName());
+        Optional<Dentry> existing = w.dentry(p.id(), r.getDstParent(), r.getDstName());
+        RenameResponse.Builder out = RenameResponse.newBuilder().setStatus(Statuses.OK);
+        if (existing.isPresent() && existing.get().getInodeId() == src.getInodeId()) {
+            // the same entry, or two links of one inode: POSIX says rename does nothing
+            return out.setNoop(true).setMoved(existing.get()).setSrcParent(parents.get(r.getSrcParent()))
+                    .setDstParent(parents.get(r.getDstParent())).build();
+        }
+        Optional<Inode> moved = EntryRemoval.localInode(w, p, src.getInodeId());
+        StickyBit.check(parents.get(r.getSrcParent()), moved.orElse(null), r.getCallerUid());
+        boolean movesDir = src.getType() == FsFileType.TYPE_DIRECTORY;
+        if (movesDir && r.getSrcParent() != r.getDstParent()) {
+            requireNotIntoItself(w, p, src.getInodeId(), r.getDstParent());
+        }
+        Time time = r.getTime();
+        if (existing.isPresent()) {
+            replace(w, p, r, existing.get(), movesDir, parents, out);
+        }
+        w.deleteDentry(p.id(), r.getSrcParent(), r.getSrcName());
+        parents.compute(r.getSrcParent(), (id, dir) -> ParentDirectory.unlinked(dir, src.getType(), time));
+        Dentry placed = src.toBuilder().setParentInodeId(r.getDstParent()).setName(r.getDstName()).build();
+        w.putDentry(p.id(), placed);
+        parents.compute(r.getDstParent(), (id, dir) -> ParentDirectory.linked(dir, src.getType(), time));
+        if (moved.isPresent()) {
+            Inode after = movedInode(moved.get(), r.getSrcParent(), r.getDstParent(), time);
+            w.putInode(p.id(), after);
+            out.setMovedLocal(true).setMovedInode(after);
+        }
+        parents.values().forEach(dir -> w.putInode(p.id(), dir));
+        w.putPartition(p.info());
+        return out.setMoved(placed).setSrcParent(parents.get(r.getSrcParent()))
+                .setDstParent(parents.get(r.getDstParent())).build();
+    }
+
+    /** The entry that the new name had goes as unlink/rmdir would take it. */
+    private static void replace(MetaWriter w, PartitionState p, RenameRequest r, Dentry victim, boolean movesDir,
+                                Map<Long, Inode> parents, RenameResponse.Builder out) {
+        boolean victimIsDir = victim.getType() == FsFileType.TYPE_DIRECTORY;
+        if (movesDir && !victimIsDir) {
+            throw new RpcException(StatusCode.NOT_DIRECTORY, "cannot replace non-directory '" + r.getDstName()
+                    + "' by a directory");
+        }
+        if (!movesDir && victimIsDir) {
+            throw new RpcException(StatusCode.IS_DIRECTORY, "cannot replace directory '" + r.getDstName()
+                    + "' by a non-directory");
+        }
+        Optional<Inode> inode = EntryRemoval.localInode(w, p, victim.getInodeId());
+        if (victimIsDir && inode.isEmpty()) {
+            throw new RpcException(StatusCode.CROSS_PARTITION, "directory " + victim.getInodeId()
+                    + " lives in another partition: its emptiness is checked there");
+        }
+        StickyBit.check(parents.get(r.getDstParent()), inode.orElse(null), r.getCallerUid());
+        if (inode.isPresent()) {
+            LinkCounts.Dropped dropped = LinkCounts.drop(w, p, inode.get(), r.getDstParent(), r.getTime(),
+                    r.getKeepIfOrphaned() == victim.getInodeId());
+            out.setReplacedLocal(true).setReplacedInode(dropped.inode()).setReplacedDeleted(dropped.deleted());
+        }
+        w.deleteDentry(p.id(), r.getDstParent(), r.getDstName());
+        p.dentryRemoved();
+        parents.compute(r.getDstParent(), (id, dir) -> ParentDirectory.unlinked(dir, victim.getType(), r.getTime()));
+        out.setReplaced(victim);
+    }
+
+    private static Inode movedInode(Inode inode, long srcParent, long dstParent, Time time) {
+        Inode.Builder b = inode.toBuilder().setCtime(time.getSec()).setCtimeNs(time.getNsec());
+        if (srcParent != dstParent) {
+            List<Long> list = new ArrayList<>(inode.getParentList());
+            list.remove(srcParent);
+            if (!list.contains(dstParent)) {
+                list.add(dstParent);
+            }
+            b.clearParent().addAllParent(list);
+        }
+        return b.build();
+    }
+
+    /**
+     * EINVAL when the new parent is the moved directory or below it, as far as the ancestors live in this
+     * partition; the client walks the part of the chain that lies elsewhere.
+     */
+    private static void requireNotIntoItself(MetaWriter w, PartitionState p, long dir, long dstParent) {
+        long at = dstParent;
+        for (int depth = 0; depth < MAX_DEPTH; depth++) {
+            if (at == dir) {
+                throw new RpcException(StatusCode.INVALID_ARGUMENT, "cannot move directory " + dir
+                        + " into its own subtree");
+            }
+            Optional<Inode> inode = EntryRemoval.localInode(w, p, at);
+            if (inode.isEmpty() || inode.get().getParentCount() == 0) {
+                return;
+            }
+            at = inode.get().getParent(0);
+        }
+    }
+}
