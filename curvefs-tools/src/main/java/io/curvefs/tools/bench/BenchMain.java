@@ -30,17 +30,17 @@ public final class BenchMain implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "DIR", description = "directories to measure, in the columns' order")
     private List<Path> dirs;
 
-    @Option(names = "--items", paramLabel = "N", description = "metadata items per thread (default 2000; --quick: 200)")
+    @Option(names = "--items", paramLabel = "N", description = "metadata items per thread (default 2000; --quick: 50)")
     private Integer items;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "4", description = "threads of the multi-thread workloads (default 4)")
     private int threads;
 
     @Option(names = "--size", paramLabel = "SIZE", converter = SizeConverter.class,
-            description = "sequential file size, e.g. 1GiB (default; --quick: 64MiB)")
+            description = "sequential file size, e.g. 1GiB (default; --quick: 32MiB)")
     private Long size;
 
-    @Option(names = "--random-ops", paramLabel = "N", description = "4 KiB random reads and writes each (default 20000; --quick: 1000)")
+    @Option(names = "--random-ops", paramLabel = "N", description = "4 KiB random reads and writes each (default 20000; --quick: 200)")
     private Integer randomOps;
 
     @Option(names = "--quick", description = "small sizes: a run on a mount takes well under a minute")
@@ -82,9 +82,9 @@ public final class BenchMain implements Callable<Integer> {
     public Integer call() throws Exception {
         BenchParams params;
         try {
-            params = new BenchParams(items != null ? items : quick ? 200 : 2000, threads,
-                    size != null ? size : quick ? 64L << 20 : 1L << 30,
-                    randomOps != null ? randomOps : quick ? 1000 : 20_000);
+            params = new BenchParams(items != null ? items : quick ? 50 : 2000, threads,
+                    size != null ? size : quick ? 32L << 20 : 1L << 30,
+                    randomOps != null ? randomOps : quick ? 200 : 20_000);
         } catch (IllegalArgumentException e) {
             err.println("curvefs bench: " + e.getMessage());
             return USAGE;
