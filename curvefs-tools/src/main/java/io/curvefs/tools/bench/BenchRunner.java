@@ -45,7 +45,8 @@ final class BenchRunner {
                     for (Workload w : chain.workloads()) {
                         try {
                             figures[row] = w.body().run(scratch);
-                        } catch (IOException e) {
+                        } catch (Exception e) {
+                            // one line naming where it failed; the cause's class tells what (NoSuchFile, EIO...)
                             throw new IOException(dir + ": " + w.name() + ": " + e, e);
                         }
                         progress.printf("%s: %s: %s%n", dir, w.name(), Double.isNaN(figures[row]) ? "n/a"

@@ -143,6 +143,27 @@ class MountHelperTest {
     }
 
     @Test
+    void aMountThatDoesNotComeUpInTimeIsStoppedWithExit32() throws Exception {
+        install();
+        Path dir = Files.createDirectories(env.workDir.resolve("slow-mnt"));
+        // nothing listens on port 1: curve-fuse retries for its 20 s RPC deadline, far beyond the 3 s wait
+        Path conf = env.workDir.resolve("unreachable.conf");
+        Files.writeString(conf, "cluster.token=" + env.cluster.clusterToken() + "\nmds.addrs=127.0.0.1:1\n");
+        try {
+            long start = System.nanoTime();
+            ToolResult mount = run(List.of("env", "CURVEFS_MOUNT_WAIT_SECS=3", "mount", "-t", "curvefs", env.fsName,
+                    dir.toString(), "-o", "conf=" + conf));
+            assertEquals(32, mount.exitCode(), mount.stderr());
+            assertTrue(mount.stderr().contains(dir + " not mounted after 3s"), mount.stderr());
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(15), "gave up before curve-fuse did");
+            assertFalse(MountedFs.isMounted(dir));
+            assertEquals(List.of(), clientsServing(dir), "the helper stopped the curve-fuse it started");
+        } finally {
+            cleanUp(dir, env.fsName);
+        }
+    }
+
+    @Test
     void benchMeasuresAMountAndALocalDirectory() throws Exception {
         Path local = Files.createDirectories(env.workDir.resolve("bench-local"));
         try (MountedFs fs = env.mount("bench-mnt")) {
@@ -204,6 +225,10 @@ class MountHelperTest {
     private static ToolResult mount(String... args) {
         List<String> command = new ArrayList<>(List.of("mount"));
         command.addAll(List.of(args));
+        return run(command);
+    }
+
+    private static ToolResult run(List<String> command) {
         return CommandRunner.run(command, env.workDir.resolve("logs"), MOUNT_TIMEOUT_SEC);
     }
 
