@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
  * mount and a local disk, say), figures side by side. Figures only, no verdict. Exit 2 for bad
  * arguments or an unusable directory (found before anything runs), 1 when a workload fails.
  */
-@Command(name = "curvefs bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "curvefs bench", mixinStandardHelpOptions = true, sortOptions = false, version = "curvefs bench 0.1.0",
         description = "Prints metadata ops/s and data throughput for each DIR (e.g. a mount and a local directory).")
 public final class BenchMain implements Callable<Integer> {
     static final int USAGE = 2;
