@@ -14,7 +14,7 @@ import java.io.PrintWriter;
  * JSON output: protobuf records in their canonical JSON form (lowerCamelCase names, zero values printed so
  * that a script always finds the field), composed with gson where the tool adds fields of its own.
  */
-final class JsonOut {
+public final class JsonOut {
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer().alwaysPrintFieldsWithNoPresence();
 
     private JsonOut() {
@@ -28,7 +28,7 @@ final class JsonOut {
         }
     }
 
-    static void print(PrintWriter out, JsonElement json) {
+    public static void print(PrintWriter out, JsonElement json) {
         out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(json));
     }
 }

@@ -1,6 +1,6 @@
 package io.curvefs.tools;
 
 /** Tables for people, JSON for scripts. */
-enum OutputFormat {
+public enum OutputFormat {
     TABLE, JSON
 }

@@ -5,14 +5,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A plain text table whose columns are as wide as their widest cell. */
-final class Table {
+public final class Table {
     private final List<String[]> rows = new ArrayList<>();
 
-    Table(String... headers) {
+    public Table(String... headers) {
         rows.add(headers);
     }
 
-    Table row(Object... cells) {
+    public Table row(Object... cells) {
         String[] text = new String[rows.get(0).length];
         for (int i = 0; i < text.length; i++) {
             text[i] = i < cells.length && cells[i] != null ? cells[i].toString() : "";
@@ -21,7 +21,7 @@ final class Table {
         return this;
     }
 
-    void print(PrintWriter out) {
+    public void print(PrintWriter out) {
         int[] widths = new int[rows.get(0).length];
         for (String[] row : rows) {
             for (int i = 0; i < row.length; i++) {

@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs one short-lived command with its output captured in files (a pipe could fill up and block it). */
-final class CommandRunner {
+public final class CommandRunner {
     private CommandRunner() {
     }
 
-    static LocalCluster.ToolResult run(List<String> command, Path scratchDir, long timeoutSecs) {
+    public static LocalCluster.ToolResult run(List<String> command, Path scratchDir, long timeoutSecs) {
         Path out = null;
         Path err = null;
         try {
