@@ -28,6 +28,7 @@ import ru.serce.jnrfuse.struct.Timespec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The jnr-fuse adapter (libfuse2 high-level, path based): resolves paths to inodes, calls the vfs and
@@ -40,14 +41,16 @@ public final class CurveFuseFs extends FuseStubFS {
     /** utimensat's special nanosecond values. */
     private static final long UTIME_NOW = (1L << 30) - 1;
     private static final long UTIME_OMIT = (1L << 30) - 2;
-    /** libfuse2 sends at most 128 KiB per read or write here; a larger request grows its thread's buffer. */
-    private static final int IO_BUFFER = 1 << 20;
+    /** libfuse2 sends at most 128 KiB per read or write here (max_write); a larger request gets a buffer of its own. */
+    private static final int IO_BUFFER = 128 << 10;
     private static final int NAME_MAX = 255;
+    /** libfuse2 runs at most 10 idle workers; a few more buffers absorb bursts. */
+    private static final int MAX_POOLED_BUFFERS = 32;
     private static final long FREE_INODES = 1L << 40;
 
     private final Vfs vfs;
     private final PathNames paths;
-    private final ThreadLocal<byte[]> ioBuffers = ThreadLocal.withInitial(() -> new byte[IO_BUFFER]);
+    private final ConcurrentLinkedQueue<byte[]> ioBuffers = new ConcurrentLinkedQueue<>();
 
     public CurveFuseFs(Vfs vfs) {
         this.vfs = vfs;
@@ -264,31 +267,45 @@ public final class CurveFuseFs extends FuseStubFS {
     @Override
     public int read(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
         return call("read", path, () -> {
-            byte[] bytes = buffer((int) size);
-            int n = vfs.read(fi.fh.get(), offset, ByteBuffer.wrap(bytes, 0, (int) size));
-            buf.put(0, bytes, 0, n);
-            return n;
+            byte[] bytes = borrow((int) size);
+            try {
+                int n = vfs.read(fi.fh.get(), offset, ByteBuffer.wrap(bytes, 0, (int) size));
+                buf.put(0, bytes, 0, n);
+                return n;
+            } finally {
+                giveBack(bytes);
+            }
         });
     }
 
     @Override
     public int write(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
         return call("write", path, () -> {
-            byte[] bytes = buffer((int) size);
-            buf.get(0, bytes, 0, (int) size);
-            vfs.write(fi.fh.get(), offset, ByteBuffer.wrap(bytes, 0, (int) size));
-            return (int) size;
+            byte[] bytes = borrow((int) size);
+            try {
+                buf.get(0, bytes, 0, (int) size);
+                vfs.write(fi.fh.get(), offset, ByteBuffer.wrap(bytes, 0, (int) size));
+                return (int) size;
+            } finally {
+                giveBack(bytes);
+            }
         });
     }
 
-    /** A per-thread buffer, so the data path allocates nothing per request (the vfs copies what it keeps). */
-    private byte[] buffer(int size) {
-        byte[] b = ioBuffers.get();
-        if (b.length < size) {
-            b = new byte[size];
-            ioBuffers.set(b);
+    /**
+     * A buffer for one read or write, from a shared pool: jnr attaches libfuse's worker thread to the JVM
+     * anew for every callback (a new java.lang.Thread each time), so thread-local buffers would be
+     * allocated per request. The vfs copies what it keeps.
+     */
+    private byte[] borrow(int size) {
+        byte[] b = size <= IO_BUFFER ? ioBuffers.poll() : null;
+        return b != null ? b : new byte[Math.max(size, IO_BUFFER)];
+    }
+
+    private void giveBack(byte[] b) {
+        if (b.length == IO_BUFFER && ioBuffers.size() < MAX_POOLED_BUFFERS) {
+            ioBuffers.offer(b);
         }
-        return b;
     }
 
     @Override

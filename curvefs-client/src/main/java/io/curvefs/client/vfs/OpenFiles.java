@@ -19,6 +19,8 @@ final class OpenFiles {
     /** Handles opened with O_SYNC or O_DSYNC: each write is flushed before it returns. */
     private final Set<Long> syncHandles = ConcurrentHashMap.newKeySet();
     private final Map<Long, Integer> opensByInode = new ConcurrentHashMap<>();
+    /** Handles that changed their file's data or length: closing them changes the inode's attributes. */
+    private final Set<Long> writtenHandles = ConcurrentHashMap.newKeySet();
 
     long add(FileHandle handle, boolean sync) {
         long fh = nextFh.getAndIncrement();
@@ -28,6 +30,14 @@ final class OpenFiles {
         }
         handles.put(fh, handle);
         return fh;
+    }
+
+    void markWritten(long fh) {
+        writtenHandles.add(fh);
+    }
+
+    boolean wasWritten(long fh) {
+        return writtenHandles.contains(fh);
     }
 
     boolean isSync(long fh) {
@@ -46,6 +56,7 @@ final class OpenFiles {
     FileHandle remove(long fh) {
         FileHandle h = handles.remove(fh);
         syncHandles.remove(fh);
+        writtenHandles.remove(fh);
         if (h != null) {
             opensByInode.computeIfPresent(h.inode(), (ino, n) -> n == 1 ? null : n - 1);
         }

@@ -600,21 +600,28 @@ public final class Vfs {
     /** Buffered (write-back) unless the handle was opened with O_SYNC/O_DSYNC. */
     public void write(long fh, long offset, ByteBuffer src) throws IOException {
         FileHandle h = openFiles.get(fh);
+        openFiles.markWritten(fh);
         h.write(offset, src);
         if (openFiles.isSync(fh)) {
             h.flush();
         }
     }
 
-    /** flush (close of one descriptor) and fsync: data and length become durable and visible. */
+    /**
+     * flush (close of one descriptor) and fsync: data and length become durable and visible. The cached
+     * attributes stay valid unless this handle wrote (e.g. a file created and closed empty).
+     */
     public void flush(long fh) throws IOException {
         FileHandle h = openFiles.get(fh);
         h.flush();
-        cache.dropAttr(h.inode());
+        if (openFiles.wasWritten(fh)) {
+            cache.dropAttr(h.inode());
+        }
     }
 
     public void ftruncate(long fh, long length) throws IOException {
         FileHandle h = openFiles.get(fh);
+        openFiles.markWritten(fh);
         h.truncate(length);
         cache.dropAttr(h.inode());
     }
@@ -637,6 +644,7 @@ public final class Vfs {
             throw new VfsException(Errno.EOPNOTSUPP, "fallocate mode " + mode);
         }
         FileHandle h = openFiles.get(fh);
+        openFiles.markWritten(fh);
         long end = offset + length;
         if (kind != 0) {
             writeZeros(h, offset, Math.min(end, h.length()));
@@ -655,6 +663,7 @@ public final class Vfs {
 
     /** Last close of a handle: flushes, and deletes the inode if its last name went away meanwhile. */
     public void release(long fh) throws IOException {
+        boolean wrote = openFiles.wasWritten(fh);
         FileHandle h = openFiles.remove(fh);
         if (h == null) {
             return;
@@ -662,7 +671,9 @@ public final class Vfs {
         try {
             h.release();
         } finally {
-            cache.dropAttr(h.inode());
+            if (wrote) {
+                cache.dropAttr(h.inode());
+            }
             if (orphans.contains(h.inode())) {
                 try {
                     deleteIfUnreferenced(h.inode());
