@@ -98,8 +98,16 @@ final class DifferentialFile implements AutoCloseable {
     }
 
     /** Both files, through fresh descriptors (the mount's kernel page cache is dropped at open), are identical. */
-    void verify(String when) throws IOException {
+    void verify(String when) {
         String context = when + " after " + ops + " ops";
+        try {
+            compare(context);
+        } catch (IOException e) {
+            throw new AssertionError(failure(context, e.toString()), e);
+        }
+    }
+
+    private void compare(String context) throws IOException {
         try (FileChannel m = FileChannel.open(mounted, StandardOpenOption.READ);
              FileChannel d = FileChannel.open(local, StandardOpenOption.READ)) {
             assertEquals(d.size(), m.size(), () -> failure(context, "length differs"));
