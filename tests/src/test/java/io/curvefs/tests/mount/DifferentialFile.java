@@ -93,10 +93,6 @@ final class DifferentialFile implements AutoCloseable {
         write(maxLength - 4097, 4097);
     }
 
-    long length() {
-        return length;
-    }
-
     /** Both files, through fresh descriptors (the mount's kernel page cache is dropped at open), are identical. */
     void verify(String when) {
         String context = when + " after " + ops + " ops";
