@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -140,6 +141,15 @@ public final class DataStore implements AutoCloseable {
         });
     }
 
+    /**
+     * The length this mount sees for an inode that is open here or still holds unflushed data (a file
+     * closed while S3 was down): its buffered writes count. Empty when the metadata's length is current.
+     */
+    public OptionalLong liveLength(long ino) {
+        FileData f = files.get(ino);
+        return f != null && (f.refs > 0 || !f.isClean()) ? OptionalLong.of(f.length()) : OptionalLong.empty();
+    }
+
     public WriteBufferPool writeBuffer() {
         return ctx.pool();
     }
@@ -187,9 +197,11 @@ public final class DataStore implements AutoCloseable {
         objects.close();
     }
 
-    void release(FileData file) throws IOException {
+    void release(FileData file, boolean flush) throws IOException {
         try {
-            file.flush();
+            if (flush) {
+                file.flush();
+            }
         } finally {
             files.compute(file.ino, (k, f) -> {
                 f.refs--;

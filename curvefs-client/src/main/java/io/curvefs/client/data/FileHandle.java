@@ -13,6 +13,8 @@ public final class FileHandle {
     private final DataStore store;
     private final ReadAhead readAhead;
     private volatile boolean released;
+    /** Whether this handle changed the file; only then does closing it have anything of its own to flush. */
+    private volatile boolean wrote;
 
     FileHandle(FileData file, DataStore store, long readAheadBytes) {
         this.file = file;
@@ -45,12 +47,14 @@ public final class FileHandle {
      */
     public void write(long offset, ByteBuffer src) throws IOException {
         ensureOpen();
+        wrote = true;
         file.write(offset, src);
     }
 
     /** Writes all of src at the end of the file (O_APPEND), atomically with other appenders; returns the offset used. */
     public long append(ByteBuffer src) throws IOException {
         ensureOpen();
+        wrote = true;
         return file.append(src);
     }
 
@@ -69,6 +73,7 @@ public final class FileHandle {
         if (newLength < 0) {
             throw new IllegalArgumentException("negative length " + newLength);
         }
+        wrote = true;
         file.truncate(newLength);
     }
 
@@ -77,10 +82,14 @@ public final class FileHandle {
         return file.length();
     }
 
+    public boolean hasWritten() {
+        return wrote;
+    }
+
     /**
-     * Closes the handle: flushes (close-to-open) and drops the reference. If the flush fails the data
-     * stays buffered in the mount and the background flusher keeps retrying; the error is thrown so the
-     * caller can log it. Idempotent.
+     * Closes the handle: flushes what it wrote (close-to-open; a reader's close waits for nobody's data)
+     * and drops the reference. If the flush fails the data stays buffered in the mount and the
+     * background flusher keeps retrying; the error is thrown so the caller can log it. Idempotent.
      */
     public void release() throws IOException {
         synchronized (this) {
@@ -89,7 +98,7 @@ public final class FileHandle {
             }
             released = true;
         }
-        store.release(file);
+        store.release(file, wrote);
     }
 
     /** A released handle no longer holds its reference: using it could create a second buffer for the inode. */

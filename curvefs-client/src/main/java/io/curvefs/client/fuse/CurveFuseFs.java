@@ -12,6 +12,7 @@ import io.curvefs.proto.metaserver.Inode;
 import io.curvefs.proto.metaserver.Time;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
+import jnr.ffi.Struct;
 import jnr.ffi.types.mode_t;
 import jnr.ffi.types.off_t;
 import jnr.ffi.types.size_t;
@@ -25,9 +26,11 @@ import ru.serce.jnrfuse.struct.FuseFileInfo;
 import ru.serce.jnrfuse.struct.Statvfs;
 import ru.serce.jnrfuse.struct.Timespec;
 
+import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -41,6 +44,8 @@ public final class CurveFuseFs extends FuseStubFS {
     /** utimensat's special nanosecond values. */
     private static final long UTIME_NOW = (1L << 30) - 1;
     private static final long UTIME_OMIT = (1L << 30) - 2;
+    /** fuse_operations.flag_utime_omit_ok: bit 2 of the bit-field word that follows bmap (little-endian). */
+    private static final int FLAG_UTIME_OMIT_OK = 1 << 2;
     /** libfuse2 sends at most 128 KiB per read or write here (max_write); a larger request gets a buffer of its own. */
     private static final int IO_BUFFER = 128 << 10;
     private static final int NAME_MAX = 255;
@@ -55,6 +60,35 @@ public final class CurveFuseFs extends FuseStubFS {
     public CurveFuseFs(Vfs vfs) {
         this.vfs = vfs;
         this.paths = new PathNames(vfs);
+        allowOmittedTimes();
+    }
+
+    /**
+     * Without flag_utime_omit_ok, libfuse2 calls utimens only when a setattr sets both atime and mtime,
+     * and answers success for one that sets only one of them (utimensat with UTIME_OMIT: touch -m, tar
+     * restoring mtimes) without calling us: the times silently stay. jnr-fuse 0.5.8 declares the bit
+     * field as padding bytes, so the bit is set in the struct's memory, at the padding's offset (not
+     * public in jnr-ffi, hence reflection; a jnr-ffi without it fails the mount loudly).
+     */
+    private void allowOmittedTimes() {
+        Object flags = fuseOperations.flag_nullpath_ok;
+        try {
+            Method offsetOf = null;
+            for (Class<?> c = flags.getClass(); offsetOf == null && c != null; c = c.getSuperclass()) {
+                offsetOf = Arrays.stream(c.getDeclaredMethods())
+                        .filter(m -> m.getName().equals("offset") && m.getParameterCount() == 0)
+                        .findFirst().orElse(null);
+            }
+            if (offsetOf == null) {
+                throw new NoSuchMethodException("jnr.ffi.Struct.Member.offset()");
+            }
+            offsetOf.setAccessible(true);
+            long at = (long) offsetOf.invoke(flags);
+            Pointer ops = Struct.getMemory(fuseOperations);
+            ops.putByte(at, (byte) (ops.getByte(at) | FLAG_UTIME_OMIT_OK));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot set flag_utime_omit_ok in jnr-fuse's fuse_operations", e);
+        }
     }
 
     /** One FUSE operation's body; may throw anything, {@link #call} maps it. */
@@ -327,7 +361,7 @@ public final class CurveFuseFs extends FuseStubFS {
     @Override
     public int fsync(String path, int isdatasync, FuseFileInfo fi) {
         return call("fsync", path, () -> {
-            vfs.flush(fi.fh.get());
+            vfs.fsync(fi.fh.get());
             return 0;
         });
     }

@@ -3,7 +3,6 @@ package io.curvefs.client.vfs;
 import io.curvefs.client.data.FileHandle;
 
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,8 +18,6 @@ final class OpenFiles {
     /** Handles opened with O_SYNC or O_DSYNC: each write is flushed before it returns. */
     private final Set<Long> syncHandles = ConcurrentHashMap.newKeySet();
     private final Map<Long, Integer> opensByInode = new ConcurrentHashMap<>();
-    /** Handles that changed their file's data or length: closing them changes the inode's attributes. */
-    private final Set<Long> writtenHandles = ConcurrentHashMap.newKeySet();
 
     long add(FileHandle handle, boolean sync) {
         long fh = nextFh.getAndIncrement();
@@ -30,14 +27,6 @@ final class OpenFiles {
         }
         handles.put(fh, handle);
         return fh;
-    }
-
-    void markWritten(long fh) {
-        writtenHandles.add(fh);
-    }
-
-    boolean wasWritten(long fh) {
-        return writtenHandles.contains(fh);
     }
 
     boolean isSync(long fh) {
@@ -56,7 +45,6 @@ final class OpenFiles {
     FileHandle remove(long fh) {
         FileHandle h = handles.remove(fh);
         syncHandles.remove(fh);
-        writtenHandles.remove(fh);
         if (h != null) {
             opensByInode.computeIfPresent(h.inode(), (ino, n) -> n == 1 ? null : n - 1);
         }
@@ -69,12 +57,6 @@ final class OpenFiles {
 
     boolean isOpen(long ino) {
         return opensByInode.containsKey(ino);
-    }
-
-    /** The length this mount sees for an open file (unflushed writes included), if it is open. */
-    OptionalLong liveLength(long ino) {
-        FileHandle h = anyHandle(ino);
-        return h == null ? OptionalLong.empty() : OptionalLong.of(h.length());
     }
 
     /**

@@ -120,7 +120,7 @@ public final class Vfs {
     }
 
     private Inode withLiveLength(Inode inode) {
-        OptionalLong live = openFiles.liveLength(inode.getInodeId());
+        OptionalLong live = data.liveLength(inode.getInodeId());
         return live.isPresent() && live.getAsLong() != inode.getLength()
                 ? inode.toBuilder().setLength(live.getAsLong()).build() : inode;
     }
@@ -465,8 +465,15 @@ public final class Vfs {
         });
     }
 
-    /** Null = leave that time as it is. */
-    public Inode utimens(long ino, Time atime, Time mtime) {
+    /**
+     * Null = leave that time as it is. A file open here is flushed first when its mtime is set: the
+     * flush stamps its own mtime and must not overwrite the one asked for (tar sets times before close).
+     */
+    public Inode utimens(long ino, Time atime, Time mtime) throws IOException {
+        FileHandle open = mtime == null ? null : openFiles.anyHandle(ino);
+        if (open != null) {
+            open.flush();
+        }
         return update(ino, b -> {
             if (atime != null) {
                 b.setAtime(atime);
@@ -600,7 +607,6 @@ public final class Vfs {
     /** Buffered (write-back) unless the handle was opened with O_SYNC/O_DSYNC. */
     public void write(long fh, long offset, ByteBuffer src) throws IOException {
         FileHandle h = openFiles.get(fh);
-        openFiles.markWritten(fh);
         h.write(offset, src);
         if (openFiles.isSync(fh)) {
             h.flush();
@@ -608,20 +614,27 @@ public final class Vfs {
     }
 
     /**
-     * flush (close of one descriptor) and fsync: data and length become durable and visible. The cached
-     * attributes stay valid unless this handle wrote (e.g. a file created and closed empty).
+     * flush(2) (the close of one descriptor): what this handle wrote becomes durable and visible to
+     * other mounts (close-to-open). A handle that wrote nothing has nothing to wait for, and the cached
+     * attributes stay valid (e.g. a file created and closed empty).
      */
     public void flush(long fh) throws IOException {
         FileHandle h = openFiles.get(fh);
-        h.flush();
-        if (openFiles.wasWritten(fh)) {
+        if (h.hasWritten()) {
+            h.flush();
             cache.dropAttr(h.inode());
         }
     }
 
+    /** fsync(2): every write of the file made in this mount becomes durable, whichever descriptor made it. */
+    public void fsync(long fh) throws IOException {
+        FileHandle h = openFiles.get(fh);
+        h.flush();
+        cache.dropAttr(h.inode());
+    }
+
     public void ftruncate(long fh, long length) throws IOException {
         FileHandle h = openFiles.get(fh);
-        openFiles.markWritten(fh);
         h.truncate(length);
         cache.dropAttr(h.inode());
     }
@@ -644,7 +657,6 @@ public final class Vfs {
             throw new VfsException(Errno.EOPNOTSUPP, "fallocate mode " + mode);
         }
         FileHandle h = openFiles.get(fh);
-        openFiles.markWritten(fh);
         long end = offset + length;
         if (kind != 0) {
             writeZeros(h, offset, Math.min(end, h.length()));
@@ -663,7 +675,6 @@ public final class Vfs {
 
     /** Last close of a handle: flushes, and deletes the inode if its last name went away meanwhile. */
     public void release(long fh) throws IOException {
-        boolean wrote = openFiles.wasWritten(fh);
         FileHandle h = openFiles.remove(fh);
         if (h == null) {
             return;
@@ -671,7 +682,7 @@ public final class Vfs {
         try {
             h.release();
         } finally {
-            if (wrote) {
+            if (h.hasWritten()) {
                 cache.dropAttr(h.inode());
             }
             if (orphans.contains(h.inode())) {
