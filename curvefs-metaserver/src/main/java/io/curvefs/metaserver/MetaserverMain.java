@@ -53,14 +53,7 @@ public final class MetaserverMain {
             client.close();
             stopped.countDown();
         }, "shutdown"));
-        try {
-            node.start();
-        } catch (RuntimeException | Error e) {
-            // exit rather than linger with half-started non-daemon threads
-            System.err.println("metaserver cannot start on " + config.listenAddr() + ": " + e.getMessage());
-            System.exit(1);
-        }
-        LOG.info("metaserver serving on {} with data in {}", config.listenAddr(), config.dataDir());
+        // registered first: a metaserver the MDS refuses (edited token, unknown address) never joins a raft group
         LeaderChannel mds = new LeaderChannel(client, config.mdsAddrs(), RetryPolicy.DEFAULT);
         MetaserverIdentity identity;
         try {
@@ -70,6 +63,14 @@ public final class MetaserverMain {
             System.exit(1);
             return;
         }
+        try {
+            node.start();
+        } catch (RuntimeException | Error e) {
+            // exit rather than linger with half-started non-daemon threads
+            System.err.println("metaserver cannot start on " + config.listenAddr() + ": " + e.getMessage());
+            System.exit(1);
+        }
+        LOG.info("metaserver serving on {} with data in {}", config.listenAddr(), config.dataDir());
         HeartbeatSender sender = new HeartbeatSender(mds, identity, config, node.copysets(), System.currentTimeMillis());
         heartbeat.set(sender);
         sender.start();

@@ -183,10 +183,13 @@ class BadInputTest {
             assertTrue(log.contains("TOKEN_MISMATCH"), "the metaserver says why it exits:\n" + log);
             assertFalse(log.contains("\tat "), "no stack trace for an expected refusal:\n" + log);
         } finally {
+            // with its real identity back, the same data dir serves again (also after a failed check,
+            // so that the next test finds the cluster whole)
             Files.write(meta, original);
+            if (!cluster.isMetaserverRunning(victim)) {
+                cluster.startMetaserver(victim);
+            }
         }
-        // with its real identity back, the same data dir serves again
-        cluster.startMetaserver(victim);
         ToolChecks.awaitHealthy(cluster, 60);
     }
 
