@@ -9,6 +9,7 @@ PG_S3_PORT=6900
 PG_S3_VERSION=4.1.0
 PG_S3_JAR="$HOME/.m2/repository/org/gaul/s3proxy/$PG_S3_VERSION/s3proxy-$PG_S3_VERSION-jar-with-dependencies.jar"
 PG_MOUNT_WAIT_SECS=60
+PG_S3_WAIT_SECS=120
 
 curvefs_cmd_playground() {
     case ${1:-} in
@@ -59,10 +60,17 @@ EOC
         echo $! >"$CLUSTER_RUN_DIR/s3proxy.pid"
         echo "started s3proxy on 127.0.0.1:$PG_S3_PORT (pid $!), data in $PG_DIR/s3"
     fi
-    local deadline=$((SECONDS + 30))
+    # generous: a JVM can take tens of seconds to start on a loaded 2-core machine
+    local deadline=$((SECONDS + PG_S3_WAIT_SECS))
+    pid=$(<"$CLUSTER_RUN_DIR/s3proxy.pid")
     until (exec 3<>"/dev/tcp/127.0.0.1/$PG_S3_PORT") 2>/dev/null; do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            echo "curvefs: s3proxy exited; last lines of $CLUSTER_LOG_DIR/s3proxy.log:" >&2
+            tail -n 20 "$CLUSTER_LOG_DIR/s3proxy.log" >&2
+            exit 1
+        fi
         if ((SECONDS >= deadline)); then
-            echo "curvefs: s3proxy did not listen within 30s; see $CLUSTER_LOG_DIR/s3proxy.log" >&2
+            echo "curvefs: s3proxy did not listen within ${PG_S3_WAIT_SECS}s; see $CLUSTER_LOG_DIR/s3proxy.log" >&2
             exit 1
         fi
         sleep 0.5
