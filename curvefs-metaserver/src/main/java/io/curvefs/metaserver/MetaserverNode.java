@@ -25,6 +25,8 @@ public final class MetaserverNode implements AutoCloseable {
     private final CurveRpcServer server;
     private final ExecutorService readExecutor;
     private final CopysetManager copysets;
+    /** Closing a server that never started fails; a metaserver refused at registration never starts one. */
+    private volatile boolean started;
 
     public MetaserverNode(MetaserverConfig config) {
         this.config = config;
@@ -44,6 +46,7 @@ public final class MetaserverNode implements AutoCloseable {
     public void start() {
         new MetaServerService(copysets, new LeaseReader(readExecutor)).registerOn(server);
         new CopysetService(copysets).registerOn(server);
+        started = true;
         server.start();
         copysets.loadExisting();
     }
@@ -58,8 +61,11 @@ public final class MetaserverNode implements AutoCloseable {
 
     @Override
     public void close() {
-        copysets.close();
         readExecutor.shutdownNow();
+        if (!started) {
+            return;
+        }
+        copysets.close();
         server.close();
     }
 }
