@@ -1,5 +1,7 @@
 package io.curvefs.client.data;
 
+import io.curvefs.common.s3.S3ObjectStore;
+import io.curvefs.common.s3.ObjectLayout;
 import io.curvefs.proto.common.S3Info;
 import io.curvefs.proto.metaserver.Inode;
 import io.curvefs.proto.metaserver.S3ChunkInfo;
@@ -45,7 +47,7 @@ public final class DataStore implements AutoCloseable {
         this.config = config;
         ObjectLayout layout = new ObjectLayout(s3, fsId);
         DiskCache disk = config.diskCacheDir() == null ? null : new DiskCache(config.diskCacheDir(), config.diskCacheBytes());
-        this.objects = new S3ObjectStore(s3, config);
+        this.objects = new S3ObjectStore(s3, config.s3Settings());
         this.uploadExecutor = Executors.newFixedThreadPool(config.uploadThreads(), daemon("s3-upload"));
         this.readExecutor = Executors.newFixedThreadPool(config.readThreads(), daemon("s3-read"));
         this.flushExecutor = Executors.newFixedThreadPool(config.flushThreads(), daemon("data-flush"));

@@ -1,15 +1,13 @@
 package io.curvefs.tests.mount;
 
+import io.curvefs.common.s3.S3ObjectStore;
+import io.curvefs.common.s3.ObjectLayout;
 import io.curvefs.client.data.DataConfig;
-import io.curvefs.client.data.ObjectLayout;
-import io.curvefs.client.data.S3ObjectStore;
 import io.curvefs.client.meta.MdsClient;
 import io.curvefs.client.meta.MetaClient;
 import io.curvefs.common.rpc.CurveRpcClient;
 import io.curvefs.common.rpc.RetryPolicy;
 import io.curvefs.proto.mds.FsInfo;
-import io.curvefs.proto.metaserver.S3ChunkInfo;
-import io.curvefs.proto.metaserver.S3ChunkInfoList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -138,26 +136,20 @@ class BucketAccountingTest {
             MdsClient mds = new MdsClient(rpc, env.cluster.mdsAddrs(), RetryPolicy.DEFAULT);
             FsInfo fs = mds.getFsInfo(env.fsName);
             return new Accounting(rpc, new MetaClient(rpc, mds, fs.getFsId(), RetryPolicy.DEFAULT), fs,
-                    new S3ObjectStore(fs.getS3Info(), DataConfig.defaults()));
+                    new S3ObjectStore(fs.getS3Info(), DataConfig.defaults().s3Settings()));
         }
 
         Set<String> referencedBy(List<Long> inodes) {
             ObjectLayout layout = new ObjectLayout(fs.getS3Info(), fs.getFsId());
             Set<String> names = new TreeSet<>();
             for (long ino : inodes) {
-                for (S3ChunkInfoList list : meta.getInode(ino, true).getS3ChunkInfoMapMap().values()) {
-                    for (S3ChunkInfo info : list.getInfosList()) {
-                        if (!info.getZero() && info.getLen() > 0) {
-                            layout.objectsOf(ino, info).forEach(span -> names.add(span.name()));
-                        }
-                    }
-                }
+                names.addAll(layout.objectNames(ino, meta.getInode(ino, true).getS3ChunkInfoMapMap().values()));
             }
             return names;
         }
 
         Set<String> stored() throws IOException {
-            String prefix = fs.getS3Info().getObjectPrefix() + fs.getFsId() + "_";
+            String prefix = new ObjectLayout(fs.getS3Info(), fs.getFsId()).fsPrefix();
             return new TreeSet<>(objects.list(prefix, objects.deadlineFromNow()));
         }
 
