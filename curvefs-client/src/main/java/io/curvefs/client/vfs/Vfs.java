@@ -396,7 +396,9 @@ public final class Vfs {
     /**
      * An inode lost a name. When it lives with the entry the metaserver changed it in the same command
      * ({@code local}: {@code inode} is the result); else its link count is lowered here. An inode without
-     * names goes once nothing of this mount holds it; a deleted file's objects are reclaimed.
+     * names goes to its partition's trash once nothing of this mount holds it ({@code deleted}: the
+     * metaserver did that already); the metaserver deletes its objects after the trash retention, so
+     * other mounts that still have it open keep reading it until then.
      */
     void nameRemoved(long ino, long formerParent, boolean local, Inode inode, boolean deleted, Time time) {
         Inode after = inode;
@@ -405,7 +407,6 @@ public final class Vfs {
         }
         if (deleted) {
             cache.dropAttr(ino);
-            data.reclaim(after);
             return;
         }
         cache.putAttr(after);
@@ -436,7 +437,7 @@ public final class Vfs {
 
     void deleteInode(long ino) {
         cache.dropAttr(ino);
-        data.reclaim(meta.deleteInode(ino));
+        meta.deleteInode(ino, Clock.now());
     }
 
     // ---- attributes ----

@@ -119,11 +119,11 @@ class MetadataTreeTest {
             for (Map.Entry<String, Long> file : files.get(dir).entrySet()) {
                 Dentry removed = meta.deleteDentry(dir, file.getKey(), MetaFs.now());
                 assertEquals((long) file.getValue(), removed.getInodeId());
-                meta.deleteInode(file.getValue());
+                meta.deleteInode(file.getValue(), MetaFs.now());
             }
             assertTrue(meta.listAll(dir).isEmpty(), "directory " + dir + " is empty");
             meta.deleteDentry(MetaFs.ROOT, dirName(d), MetaFs.now());
-            meta.deleteInode(dir);
+            meta.deleteInode(dir, MetaFs.now());
         });
         assertTrue(meta.listAll(MetaFs.ROOT).isEmpty(), "the root is empty again");
         long someFile = files.values().iterator().next().values().iterator().next();
