@@ -1,5 +1,6 @@
 package io.curvefs.metaserver;
 
+import io.curvefs.common.rpc.RpcException;
 import io.curvefs.common.storage.RocksStore;
 import io.curvefs.metaserver.dentry.DentryOperations;
 import io.curvefs.metaserver.dentry.EntryRemoval;
@@ -10,6 +11,7 @@ import io.curvefs.metaserver.storage.MetaWriter;
 import io.curvefs.metaserver.storage.TrashEntry;
 import io.curvefs.metaserver.trash.Trash;
 import io.curvefs.proto.common.PartitionInfo;
+import io.curvefs.proto.common.StatusCode;
 import io.curvefs.proto.metaserver.AppendS3ChunkInfoRequest;
 import io.curvefs.proto.metaserver.CreateNodeRequest;
 import io.curvefs.proto.metaserver.CreatePartitionRequest;
@@ -24,6 +26,7 @@ import io.curvefs.proto.metaserver.RemoveEntryRequest;
 import io.curvefs.proto.metaserver.S3ChunkInfo;
 import io.curvefs.proto.metaserver.S3ChunkInfoList;
 import io.curvefs.proto.metaserver.Time;
+import io.curvefs.proto.metaserver.UpdateInodeRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +37,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -103,6 +107,18 @@ class TrashOperationsTest {
         Inode trashed = w.inode(1, f.getInodeId()).orElseThrow();
         assertEquals(0, trashed.getNlink());
         assertTrue(Trash.holds(w, 1, trashed));
+    }
+
+    @Test
+    void aTrashedInodeCannotGetANameBack() {
+        Inode f = file("f", 0);
+        unlink("f", T2, false);
+        RpcException e = assertThrows(RpcException.class, () -> InodeOperations.update(w, UpdateInodeRequest
+                .newBuilder().setPartition(P1).setInodeId(f.getInodeId()).setNlinkDelta(1).build()));
+        assertEquals(StatusCode.INODE_NOT_FOUND, e.code());
+        InodeOperations.update(w, UpdateInodeRequest.newBuilder().setPartition(P1).setInodeId(f.getInodeId())
+                .setMtime(T3).build()); // an open handle still writes its times
+        assertEquals(T3.getSec(), w.inode(1, f.getInodeId()).orElseThrow().getMtime());
     }
 
     @Test

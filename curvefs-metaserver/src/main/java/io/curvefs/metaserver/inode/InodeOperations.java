@@ -107,6 +107,10 @@ public final class InodeOperations {
             }
         }
         b.clearParent().addAllParent(parents);
+        if (b.getNlink() > 0 && Trash.holds(w, p.id(), old)) {
+            // a link racing with the last unlink on another mount: the reclaimer would delete a named inode
+            throw new RpcException(StatusCode.INODE_NOT_FOUND, "inode " + old.getInodeId() + " is in the trash");
+        }
         Inode updated = b.build();
         w.putInode(p.id(), updated);
         w.putPartition(p.info());
