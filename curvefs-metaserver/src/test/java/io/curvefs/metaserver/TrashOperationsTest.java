@@ -143,19 +143,23 @@ class TrashOperationsTest {
         unlink("f", T2, false);
         PartitionInfo trashed = partition();
 
-        assertTrue(reclaim(f.getInodeId(), T2.getSec()));
+        RpcException stale = assertThrows(RpcException.class, () -> reclaim(f.getInodeId(), T2.getSec(), 999));
+        assertEquals(StatusCode.TRASH_ENTRY_CHANGED, stale.code(), "chunk infos the reclaimer did not see");
+        assertTrue(w.inode(1, f.getInodeId()).isPresent());
+
+        assertTrue(reclaim(f.getInodeId(), T2.getSec(), w.lastChunkAppend(1, f.getInodeId())));
         assertTrue(w.inode(1, f.getInodeId()).isEmpty());
         assertTrue(w.chunks(1, f.getInodeId(), List.of()).isEmpty());
         assertTrue(w.trashUpTo(1, Long.MAX_VALUE, 10).isEmpty());
         assertEquals(trashed, partition(), "the counters left at the first phase");
 
-        assertFalse(reclaim(f.getInodeId(), T2.getSec()), "a second leader's or a retried reclaim changes nothing");
+        assertFalse(reclaim(f.getInodeId(), T2.getSec(), 0), "a second leader's or a retried reclaim changes nothing");
     }
 
     @Test
     void reclaimLeavesALiveInodeAlone() {
         Inode f = file("live", 10);
-        assertFalse(reclaim(f.getInodeId(), T2.getSec()));
+        assertFalse(reclaim(f.getInodeId(), T2.getSec(), w.lastChunkAppend(1, f.getInodeId())));
         assertEquals(1, w.inode(1, f.getInodeId()).orElseThrow().getNlink());
     }
 
@@ -193,9 +197,9 @@ class TrashOperationsTest {
         InodeOperations.delete(w, DeleteInodeRequest.newBuilder().setPartition(P1).setInodeId(ino).setTime(time).build());
     }
 
-    private boolean reclaim(long ino, long dtime) {
+    private boolean reclaim(long ino, long dtime, long lastChunkAppend) {
         return Trash.reclaim(w, ReclaimInodeRequest.newBuilder().setPartition(P1).setInodeId(ino).setDtime(dtime)
-                .build()).getReclaimed();
+                .setLastChunkAppend(lastChunkAppend).build()).getReclaimed();
     }
 
     private PartitionInfo partition() {

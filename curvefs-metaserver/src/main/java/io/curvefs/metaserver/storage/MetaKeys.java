@@ -73,6 +73,11 @@ public final class MetaKeys {
         return ByteBuffer.wrap(chunkKey, 13, 8).getLong();
     }
 
+    /** The raft index of the entry that appended a key made by {@link #chunk}. */
+    public static long chunkRaftIndexOf(byte[] chunkKey) {
+        return ByteBuffer.wrap(chunkKey, 21, 8).getLong();
+    }
+
     public static byte[] dentriesOf(int partitionId, long parent) {
         return ByteBuffer.allocate(13).put(DENTRY).putInt(partitionId).putLong(parent).array();
     }

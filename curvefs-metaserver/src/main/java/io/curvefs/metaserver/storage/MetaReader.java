@@ -86,6 +86,16 @@ public class MetaReader {
         return out;
     }
 
+    /** The raft index of the newest chunk info append of the inode, 0 when it has none. */
+    public long lastChunkAppend(int partitionId, long ino) {
+        long[] last = {0};
+        kv.scan(MetaKeys.chunksOf(partitionId, ino), null, (k, v) -> {
+            last[0] = Math.max(last[0], MetaKeys.chunkRaftIndexOf(k));
+            return true;
+        });
+        return last[0];
+    }
+
     public boolean inTrash(int partitionId, long dtime, long ino) {
         return kv.get(MetaKeys.trash(partitionId, dtime, ino)) != null;
     }

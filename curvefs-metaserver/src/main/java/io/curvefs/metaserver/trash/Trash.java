@@ -1,9 +1,11 @@
 package io.curvefs.metaserver.trash;
 
+import io.curvefs.common.rpc.RpcException;
 import io.curvefs.common.rpc.Statuses;
 import io.curvefs.metaserver.partition.PartitionState;
 import io.curvefs.metaserver.storage.MetaReader;
 import io.curvefs.metaserver.storage.MetaWriter;
+import io.curvefs.proto.common.StatusCode;
 import io.curvefs.proto.metaserver.Inode;
 import io.curvefs.proto.metaserver.ReclaimInodeRequest;
 import io.curvefs.proto.metaserver.ReclaimInodeResponse;
@@ -47,11 +49,16 @@ public final class Trash {
 
     /**
      * The second phase, after the leader deleted the objects: the inode, its chunk infos and its trash key
-     * go. Nothing happens when the entry is not (any more) in the trash.
+     * go. Nothing happens when the entry is not (any more) in the trash; refused when the inode got chunk
+     * infos the leader did not see (their objects are still there).
      */
     public static ReclaimInodeResponse reclaim(MetaWriter w, ReclaimInodeRequest r) {
         PartitionState p = PartitionState.load(w, r.getPartition());
         boolean present = w.inTrash(p.id(), r.getDtime(), r.getInodeId());
+        if (present && w.lastChunkAppend(p.id(), r.getInodeId()) != r.getLastChunkAppend()) {
+            throw new RpcException(StatusCode.TRASH_ENTRY_CHANGED, "inode " + r.getInodeId()
+                    + " got chunk infos after its objects were deleted");
+        }
         if (present) {
             w.deleteInode(p.id(), r.getInodeId());
             w.deleteTrash(p.id(), r.getDtime(), r.getInodeId());

@@ -124,6 +124,8 @@ public final class TrashReclaimer implements AutoCloseable {
     private void reclaim(CopysetNode copyset, MetaReader reader, PartitionInfo p, FsInfo fs, TrashEntry e)
             throws IOException, InterruptedException, ExecutionException, TimeoutException {
         FsObjectStores.FsObjects fsObjects = objects.of(fs);
+        // read before the chunk infos: a later append (an open handle elsewhere) then shows as a mismatch
+        long lastAppend = reader.lastChunkAppend(p.getPartitionId(), e.ino());
         Set<String> names = fsObjects.layout().objectNames(e.ino(),
                 reader.chunks(p.getPartitionId(), e.ino(), List.of()).values());
         if (!names.isEmpty()) {
@@ -132,7 +134,7 @@ public final class TrashReclaimer implements AutoCloseable {
         PartitionRef ref = PartitionRef.newBuilder().setPoolId(p.getPoolId()).setCopysetId(p.getCopysetId())
                 .setPartitionId(p.getPartitionId()).setFsId(p.getFsId()).build();
         Message response = copyset.propose(MetaOperation.newBuilder().setReclaimInode(ReclaimInodeRequest
-                .newBuilder().setPartition(ref).setInodeId(e.ino()).setDtime(e.dtime())).build())
+                .newBuilder().setPartition(ref).setInodeId(e.ino()).setDtime(e.dtime()).setLastChunkAppend(lastAppend)).build())
                 .get(PROPOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         Statuses.requireOk(response);
         LOG.debug("reclaimed inode {} of partition {}: {} objects", e.ino(), p.getPartitionId(), names.size());
