@@ -6,6 +6,7 @@ import io.curvefs.common.rpc.CurveRpcClient;
 import io.curvefs.common.rpc.CurveRpcServer;
 import io.curvefs.common.rpc.LeaderChannel;
 import io.curvefs.common.rpc.RpcException;
+import io.curvefs.common.s3.S3Settings;
 import io.curvefs.common.storage.RocksStore;
 import io.curvefs.mds.chunk.ChunkIdAllocator;
 import io.curvefs.mds.fs.FsDeleter;
@@ -18,6 +19,7 @@ import io.curvefs.mds.partition.CopysetDirectory;
 import io.curvefs.mds.partition.MetaserverClient;
 import io.curvefs.mds.partition.PartitionManager;
 import io.curvefs.mds.partition.PartitionSettings;
+import io.curvefs.mds.s3.FsObjectPurger;
 import io.curvefs.mds.s3.S3Probe;
 import io.curvefs.mds.schedule.LeaderBalancer;
 import io.curvefs.mds.service.MdsServices;
@@ -97,7 +99,7 @@ public final class MdsServer implements AutoCloseable {
                 config.partitionsAtCreateFs());
         MountManager mounts = new MountManager(store, requests, filesystems, partitions, config.sessionLeaseMs());
         ChunkIdAllocator chunkIds = new ChunkIdAllocator(store);
-        FsDeleter deleter = new FsDeleter(store, partitions);
+        FsDeleter deleter = new FsDeleter(store, partitions, new FsObjectPurger(S3Settings.background()));
         LeaderBalancer balancer = new LeaderBalancer(copysets, liveness, metaservers);
 
         fsm.setServingListener(new MdsStateMachine.ServingListener() {

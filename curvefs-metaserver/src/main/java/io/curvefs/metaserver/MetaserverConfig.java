@@ -2,6 +2,7 @@ package io.curvefs.metaserver;
 
 import io.curvefs.common.conf.Config;
 import io.curvefs.common.raft.RaftSettings;
+import io.curvefs.metaserver.trash.TrashSettings;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -12,16 +13,19 @@ import java.util.List;
  * @param mdsAddrs empty when the node runs without an MDS (tests)
  */
 public record MetaserverConfig(String clusterToken, String listenAddr, String hostname, List<String> mdsAddrs,
-                               Path dataDir, int heartbeatIntervalMs, RaftSettings raft, int rpcThreads) {
+                               Path dataDir, int heartbeatIntervalMs, RaftSettings raft, int rpcThreads,
+                               TrashSettings trash) {
 
     /**
      * Reads cluster.token, metaserver.listen.addr, metaserver.hostname (default: the listen ip),
      * mds.addrs, metaserver.data.dir, metaserver.heartbeat.intervalMs (2000),
-     * metaserver.raft.{electionTimeoutMs,snapshotIntervalSec,sync}, metaserver.rpc.threads (16), and
-     * refuses any other key.
+     * metaserver.raft.{electionTimeoutMs,snapshotIntervalSec,sync}, metaserver.rpc.threads (16),
+     * metaserver.trash.{retentionSec (3600), scanIntervalMs (60000), perRound (1000)}, and refuses any
+     * other key.
      */
     public static MetaserverConfig from(Config conf) {
         String listen = conf.getAddress("metaserver.listen.addr");
+        TrashSettings d = TrashSettings.defaults();
         MetaserverConfig c = new MetaserverConfig(
                 conf.getString("cluster.token"),
                 listen,
@@ -30,7 +34,11 @@ public record MetaserverConfig(String clusterToken, String listenAddr, String ho
                 conf.getPath("metaserver.data.dir"),
                 conf.getInt("metaserver.heartbeat.intervalMs", 2000, 100, 600_000),
                 RaftSettings.from(conf, "metaserver."),
-                conf.getInt("metaserver.rpc.threads", 16, 1, 1024));
+                conf.getInt("metaserver.rpc.threads", 16, 1, 1024),
+                new TrashSettings(
+                        conf.getLong("metaserver.trash.retentionSec", d.retentionSec(), 0, Long.MAX_VALUE / 1000),
+                        conf.getLong("metaserver.trash.scanIntervalMs", d.scanIntervalMs(), 100, 86_400_000),
+                        conf.getInt("metaserver.trash.perRound", d.perRound(), 1, 1_000_000)));
         conf.checkNoUnknownKeys();
         return c;
     }

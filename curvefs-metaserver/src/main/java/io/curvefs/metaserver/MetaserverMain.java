@@ -5,10 +5,12 @@ import io.curvefs.common.conf.ConfigException;
 import io.curvefs.common.rpc.CurveRpcClient;
 import io.curvefs.common.rpc.LeaderChannel;
 import io.curvefs.common.rpc.RetryPolicy;
+import io.curvefs.metaserver.heartbeat.FsInfoCache;
 import io.curvefs.metaserver.heartbeat.HeartbeatSender;
 import io.curvefs.metaserver.heartbeat.MdsRegistration;
 import io.curvefs.metaserver.heartbeat.MetaserverIdentity;
 import io.curvefs.metaserver.heartbeat.RegistrationRefusedException;
+import io.curvefs.metaserver.trash.TrashReclaimer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,8 +19,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * {@code MetaserverMain --conf FILE}: serves the copysets in the data dir, registers with the MDS and
- * heartbeats to it until SIGTERM. Exit codes: 2 bad usage or config, 1 refused by the MDS or cannot start.
+ * {@code MetaserverMain --conf FILE}: serves the copysets in the data dir, registers with the MDS,
+ * heartbeats to it and empties the trash of the partitions it leads until SIGTERM. Exit codes: 2 bad usage or config, 1 refused by the MDS or cannot start.
  */
 public final class MetaserverMain {
     private static final Logger LOG = LoggerFactory.getLogger(MetaserverMain.class);
@@ -42,12 +44,17 @@ public final class MetaserverMain {
         MetaserverNode node = new MetaserverNode(config);
         CurveRpcClient client = new CurveRpcClient(config.clusterToken());
         AtomicReference<HeartbeatSender> heartbeat = new AtomicReference<>();
+        AtomicReference<TrashReclaimer> reclaimer = new AtomicReference<>();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("shutting down");
             HeartbeatSender sender = heartbeat.get();
             if (sender != null) {
                 sender.close();
+            }
+            TrashReclaimer trash = reclaimer.get();
+            if (trash != null) {
+                trash.close();
             }
             node.close();
             client.close();
@@ -74,6 +81,10 @@ public final class MetaserverMain {
         HeartbeatSender sender = new HeartbeatSender(mds, identity, config, node.copysets(), System.currentTimeMillis());
         heartbeat.set(sender);
         sender.start();
+        TrashReclaimer trash = new TrashReclaimer(node.copysets(), new FsInfoCache(mds, RetryPolicy.DEFAULT),
+                config.trash(), () -> System.currentTimeMillis() / 1000);
+        reclaimer.set(trash);
+        trash.start();
         stopped.await();
     }
 }

@@ -282,13 +282,16 @@ class MetaserverClusterTest {
         assertEquals(2, getInode(cs, 1, 1, false).getNlink());
         Statuses.requireOk(channel.<DeleteInodeResponse>call(DeleteInodeRequest.newBuilder()
                 .setPartition(ref(cs, 1)).setInodeId(4).build()));
-        // unlink of the file that has chunks: its length leaves the byte counter
+        // unlink of the file that has chunks: it goes to the trash, and its length leaves the byte counter
         Statuses.requireOk(channel.<DeleteDentryResponse>call(DeleteDentryRequest.newBuilder()
                 .setPartition(ref(cs, 1)).setParentInodeId(1).setName("a").setTime(T2).build()));
         Statuses.requireOk(channel.<DeleteInodeResponse>call(DeleteInodeRequest.newBuilder()
-                .setPartition(ref(cs, 1)).setInodeId(3).build()));
-        GetInodeResponse gone = channel.call(GetInodeRequest.newBuilder().setPartition(ref(cs, 1)).setInodeId(3).build());
-        assertEquals(StatusCode.INODE_NOT_FOUND, gone.getStatus().getCode());
+                .setPartition(ref(cs, 1)).setInodeId(3).setTime(T2).build()));
+        GetInodeResponse gone = channel.call(GetInodeRequest.newBuilder().setPartition(ref(cs, 1)).setInodeId(4).build());
+        assertEquals(StatusCode.INODE_NOT_FOUND, gone.getStatus().getCode(), "the directory is gone at once");
+        Inode trashed = getInode(cs, 1, 3, true);
+        assertEquals(T2.getSec(), trashed.getDtime());
+        assertTrue(trashed.getS3ChunkInfoMapCount() > 0, "its chunk infos wait for the trash reclaimer");
         counters = partition(cs, 1);
         assertEquals(1 + 25, counters.getInodeCount());
         assertEquals(25, counters.getDentryCount());

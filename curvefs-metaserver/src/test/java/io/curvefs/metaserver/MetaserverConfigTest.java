@@ -2,6 +2,7 @@ package io.curvefs.metaserver;
 
 import io.curvefs.common.conf.Config;
 import io.curvefs.common.conf.ConfigException;
+import io.curvefs.metaserver.trash.TrashSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,15 @@ class MetaserverConfigTest {
         assertEquals(dir.resolve("data/metaserver0").toAbsolutePath(), c.dataDir());
         assertEquals(2000, c.heartbeatIntervalMs());
         assertEquals(false, c.raft().sync());
+        assertEquals(TrashSettings.defaults(), c.trash());
+    }
+
+    @Test
+    void trashSettingsAreRead(@TempDir Path dir) throws Exception {
+        Path conf = dir.resolve("metaserver.conf");
+        Files.writeString(conf, GOOD + "metaserver.trash.retentionSec=0\nmetaserver.trash.scanIntervalMs=500\n"
+                + "metaserver.trash.perRound=7\n");
+        assertEquals(new TrashSettings(0, 500, 7), MetaserverConfig.from(Config.load(conf)).trash());
     }
 
     @Test

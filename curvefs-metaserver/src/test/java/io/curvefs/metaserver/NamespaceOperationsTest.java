@@ -108,7 +108,7 @@ class NamespaceOperationsTest {
     }
 
     @Test
-    void unlinkDropsOneLinkAndDeletesTheLastWithItsChunkInfos() {
+    void unlinkDropsOneLinkAndTheLastPutsTheFileInTheTrash() {
         Inode dir = node(ROOT, "d", FsFileType.TYPE_DIRECTORY, 0);
         Inode f = node(dir.getInodeId(), "f", FsFileType.TYPE_S3, 0);
         appendChunkInfo(f.getInodeId());
@@ -131,9 +131,10 @@ class NamespaceOperationsTest {
 
         RemoveEntryResponse last = remove(ROOT, "g", false, 0, false);
         assertTrue(last.getInodeDeleted());
-        assertEquals(1, last.getInode().getS3ChunkInfoMapCount(), "chunk infos come back for the objects");
-        assertEquals(null, inode(f.getInodeId()));
-        assertTrue(w.chunks(1, f.getInodeId(), List.of()).isEmpty());
+        assertEquals(0, inode(f.getInodeId()).getNlink(), "in the trash: still readable by open handles");
+        assertEquals(T2.getSec(), inode(f.getInodeId()).getDtime());
+        assertTrue(w.inTrash(1, T2.getSec(), f.getInodeId()));
+        assertEquals(1, w.chunks(1, f.getInodeId(), List.of()).size(), "its objects wait for the reclaimer");
 
         long rootLinks = inode(ROOT).getNlink();
         RemoveEntryResponse rmdir = remove(ROOT, "d", true, 0, false);
@@ -148,6 +149,7 @@ class NamespaceOperationsTest {
         assertFalse(r.getInodeDeleted());
         assertEquals(0, inode(f.getInodeId()).getNlink());
         assertEquals(T2.getSec(), inode(f.getInodeId()).getDtime());
+        assertFalse(w.inTrash(1, T2.getSec(), f.getInodeId()), "the trash waits for the last close");
     }
 
     @Test
@@ -183,7 +185,7 @@ class NamespaceOperationsTest {
         RenameResponse over = rename(a.getInodeId(), "f", b.getInodeId(), "g", 0);
         assertEquals(g.getInodeId(), over.getReplaced().getInodeId());
         assertTrue(over.getReplacedDeleted());
-        assertEquals(null, inode(g.getInodeId()));
+        assertTrue(w.inTrash(1, T2.getSec(), g.getInodeId()), "the replaced file is in the trash");
         assertEquals(List.of(b.getInodeId()), over.getMovedInode().getParentList());
         assertEquals(T2.getSec(), over.getMovedInode().getCtime());
         assertFalse(w.dentry(1, a.getInodeId(), "f").isPresent());

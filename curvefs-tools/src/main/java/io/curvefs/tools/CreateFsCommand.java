@@ -52,6 +52,10 @@ final class CreateFsCommand extends MdsCommand {
             description = "keep deleted files this many hours in the recycle bin (default 0 = off)")
     int recycleHours;
 
+    @Option(names = "--trash-retention-sec", paramLabel = "N",
+            description = "keep deleted files' data this many seconds before reclaiming it (default: the metaservers' metaserver.trash.retentionSec)")
+    Integer trashRetentionSec;
+
     @Option(names = "--owner", defaultValue = "anonymous", paramLabel = "NAME")
     String owner;
 
@@ -63,11 +67,14 @@ final class CreateFsCommand extends MdsCommand {
         if (recycleHours < 0) {
             throw ToolException.usage(name() + ": --recycle-hours must not be negative");
         }
+        if (trashRetentionSec != null && trashRetentionSec < 0) {
+            throw ToolException.usage(name() + ": --trash-retention-sec must not be negative");
+        }
     }
 
     @Override
     int run(MdsClient mds) {
-        CreateFsRequest request = CreateFsRequest.newBuilder()
+        CreateFsRequest.Builder request = CreateFsRequest.newBuilder()
                 .setFsName(fsName)
                 .setFsType(FsType.TYPE_S3)
                 .setBlockSize(blockSize)
@@ -75,9 +82,11 @@ final class CreateFsCommand extends MdsCommand {
                 .setOwner(owner)
                 .setRecycleHours(recycleHours)
                 .setS3Info(S3Info.newBuilder().setEndpoint(endpoint).setAk(accessKey).setSk(secretKey)
-                        .setBucket(bucket).setRegion(region).setBlockSize(s3BlockSize).setChunkSize(s3ChunkSize))
-                .build();
-        FsInfo fs = mds.<CreateFsResponse>call(name(), request, MdsClient.MULTI_STEP_POLICY).getFsInfo();
+                        .setBucket(bucket).setRegion(region).setBlockSize(s3BlockSize).setChunkSize(s3ChunkSize));
+        if (trashRetentionSec != null) {
+            request.setTrashRetentionSec(trashRetentionSec);
+        }
+        FsInfo fs = mds.<CreateFsResponse>call(name(), request.build(), MdsClient.MULTI_STEP_POLICY).getFsInfo();
         out().printf("fs %s ready (id %d, status %s)%n", fs.getFsName(), fs.getFsId(), fs.getStatus());
         return 0;
     }

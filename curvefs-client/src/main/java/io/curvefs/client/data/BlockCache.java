@@ -1,5 +1,6 @@
 package io.curvefs.client.data;
 
+import io.curvefs.common.s3.S3ObjectStore;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.slf4j.Logger;

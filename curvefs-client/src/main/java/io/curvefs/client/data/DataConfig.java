@@ -1,5 +1,7 @@
 package io.curvefs.client.data;
 
+import io.curvefs.common.s3.S3Settings;
+
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -82,5 +84,10 @@ public record DataConfig(long writeBufferBytes, int writePageBytes, Duration wri
         return new DataConfig(writeBufferBytes, writePageBytes, writeWait, flushInterval, bytes, cacheUnitBytes,
                 readAheadBytes, diskCacheDir, diskCacheBytes, uploadThreads, readThreads, flushThreads,
                 s3Deadline, s3ConnectTimeout, s3SocketTimeout, s3MaxConnections, s3MaxAttempts);
+    }
+
+    /** The object store's share of these settings. */
+    public S3Settings s3Settings() {
+        return new S3Settings(s3Deadline, s3ConnectTimeout, s3SocketTimeout, s3MaxConnections, s3MaxAttempts);
     }
 }

@@ -1,19 +1,16 @@
 package io.curvefs.client.data;
 
+import io.curvefs.common.s3.S3ObjectStore;
+import io.curvefs.common.s3.ObjectLayout;
 import io.curvefs.proto.common.S3Info;
-import io.curvefs.proto.metaserver.Inode;
-import io.curvefs.proto.metaserver.S3ChunkInfo;
-import io.curvefs.proto.metaserver.S3ChunkInfoList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,7 +35,6 @@ public final class DataStore implements AutoCloseable {
     private final ExecutorService uploadExecutor;
     private final ExecutorService readExecutor;
     private final ExecutorService flushExecutor;
-    private final ExecutorService reclaimExecutor;
     private final ScheduledExecutorService ticker;
 
     public DataStore(S3Info s3, int fsId, ChunkInfoStore chunkInfos, ChunkIdSource chunkIds, DataConfig config)
@@ -46,12 +42,11 @@ public final class DataStore implements AutoCloseable {
         this.config = config;
         ObjectLayout layout = new ObjectLayout(s3, fsId);
         DiskCache disk = config.diskCacheDir() == null ? null : new DiskCache(config.diskCacheDir(), config.diskCacheBytes());
-        this.objects = new S3ObjectStore(s3, config);
+        this.objects = new S3ObjectStore(s3, config.s3Settings());
         this.uploadExecutor = Executors.newFixedThreadPool(config.uploadThreads(), daemon("s3-upload"));
         this.readExecutor = Executors.newFixedThreadPool(config.readThreads(), daemon("s3-read"));
         this.flushExecutor = Executors.newFixedThreadPool(config.flushThreads(), daemon("data-flush"));
         this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("data-flusher"));
-        this.reclaimExecutor = Executors.newSingleThreadExecutor(daemon("s3-reclaim"));
         WriteBufferPool pool = new WriteBufferPool(config.writeBufferBytes(), config.writePageBytes(), this::flushDirtyAsync);
         this.ctx = new MountContext(layout, config, pool, new BlockCache(objects, disk, readExecutor, config),
                 new ObjectUploader(objects, uploadExecutor), objects, chunkInfos, chunkIds, flushExecutor);
@@ -115,33 +110,6 @@ public final class DataStore implements AutoCloseable {
     }
 
     /**
-     * Deletes, in the background, the objects of a file whose inode is gone; {@code last} is the inode as
-     * it was, with its chunk infos. Nothing references those objects any more, so a failure only leaves
-     * garbage behind (logged), never a hole in a live file.
-     */
-    public void reclaim(Inode last) {
-        Set<String> names = new LinkedHashSet<>();
-        for (S3ChunkInfoList list : last.getS3ChunkInfoMapMap().values()) {
-            for (S3ChunkInfo info : list.getInfosList()) {
-                if (!info.getZero() && info.getLen() > 0) {
-                    ctx.layout().objectsOf(last.getInodeId(), info).forEach(span -> names.add(span.name()));
-                }
-            }
-        }
-        if (names.isEmpty()) {
-            return;
-        }
-        reclaimExecutor.execute(() -> {
-            try {
-                objects.delete(names, objects.deadlineFromNow());
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("{} objects of deleted inode {} stay in the bucket: {}", names.size(), last.getInodeId(),
-                        e.getMessage());
-            }
-        });
-    }
-
-    /**
      * The length this mount sees for an inode that is open here or still holds unflushed data (a file
      * closed while S3 was down): its buffered writes count. Empty when the metadata's length is current.
      */
@@ -182,14 +150,6 @@ public final class DataStore implements AutoCloseable {
             flushAll();
         } catch (IOException e) {
             LOG.error("data of inodes {} could not be flushed at close: {}", dirtyInodes(), e.getMessage());
-        }
-        reclaimExecutor.shutdown();
-        try {
-            if (!reclaimExecutor.awaitTermination(config.s3Deadline().toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("objects of deleted files were still being deleted at close; the rest stay in the bucket");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
         flushExecutor.shutdownNow();
         uploadExecutor.shutdownNow();

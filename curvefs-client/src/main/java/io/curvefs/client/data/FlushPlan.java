@@ -1,5 +1,6 @@
 package io.curvefs.client.data;
 
+import io.curvefs.common.s3.ObjectLayout;
 import io.curvefs.proto.metaserver.S3ChunkInfo;
 
 import java.io.IOException;

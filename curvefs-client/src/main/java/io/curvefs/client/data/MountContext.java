@@ -1,5 +1,7 @@
 package io.curvefs.client.data;
 
+import io.curvefs.common.s3.S3ObjectStore;
+import io.curvefs.common.s3.ObjectLayout;
 import java.util.concurrent.Executor;
 
 /** What every open file of a mount shares: layout, buffers, caches, stores and thread pools. */

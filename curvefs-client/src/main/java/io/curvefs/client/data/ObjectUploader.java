@@ -1,5 +1,6 @@
 package io.curvefs.client.data;
 
+import io.curvefs.common.s3.S3ObjectStore;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;

@@ -48,8 +48,8 @@
  * {@code zero} info (which has no objects), read as zeros. Truncating from length {@code old} down to
  * {@code L} appends zero infos over {@code [L, old)} (one per chunk touched) together with the new length,
  * so that growing the file again later reads zeros instead of resurrecting old bytes; growing only sets
- * the length. {@link io.curvefs.client.data.ObjectLayout} implements this mapping for writer, reader and
- * (later) the garbage collector.
+ * the length. {@link io.curvefs.common.s3.ObjectLayout} (in curvefs-common) implements this mapping for writer, reader and
+ * the metaserver's trash.
  *
  * <h2>Write path</h2>
  * Writes go into the file's open dirty layer (pages from the mount's {@link

@@ -131,10 +131,13 @@ public final class MetaClient {
         return resp.getInode();
     }
 
-    /** Deletes the inode; answers it as it was, with its chunk infos. */
-    public Inode deleteInode(long inodeId) {
+    /**
+     * Deletes an empty directory, or puts any other inode in its partition's trash ({@code time}: the
+     * deletion time), where the metaserver reclaims its objects after the retention; answers it as it was.
+     */
+    public Inode deleteInode(long inodeId, Time time) {
         DeleteInodeResponse resp = callOwner(inodeId, ref -> DeleteInodeRequest.newBuilder()
-                .setPartition(ref).setInodeId(inodeId).build());
+                .setPartition(ref).setInodeId(inodeId).setTime(time).build());
         return resp.getInode();
     }
 
@@ -170,7 +173,7 @@ public final class MetaClient {
             createDentry(Dentry.newBuilder().setFsId(fsId).setParentInodeId(parent).setName(name)
                     .setInodeId(inode.getInodeId()).setType(type).build(), time);
         } catch (RpcException e) {
-            deleteOrphan(inode.getInodeId(), e);
+            deleteOrphan(inode.getInodeId(), time, e);
             throw e;
         }
         return new Created(inode, null);
@@ -314,9 +317,9 @@ public final class MetaClient {
         throw new RpcException(StatusCode.PARTITION_READONLY, "fs " + fsId + " has no writable partition");
     }
 
-    private void deleteOrphan(long inodeId, RpcException cause) {
+    private void deleteOrphan(long inodeId, Time time, RpcException cause) {
         try {
-            deleteInode(inodeId);
+            deleteInode(inodeId, time);
         } catch (RpcException e) {
             LOG.warn("fs {}: inode {} left without a name ({}); deleting it failed: {} {}",
                     fsId, inodeId, cause.code(), e.code(), e.getMessage());

@@ -38,11 +38,11 @@ import java.util.function.Supplier;
  * or fsync publish data and length.
  *
  * <p>Names change with one metaserver command each (create, link, unlink, rmdir, rename within a
- * partition), which also changes the inode when it lives with its parent. A deleted file's objects are
- * deleted by this mount right after (in the background; a crash then leaves them as garbage).
+ * partition), which also changes the inode when it lives with its parent. A file whose last name goes
+ * waits in its partition's trash (still readable through open handles of any mount); the partition
+ * leader deletes its objects after the retention.
  *
- * <p>Not yet here (issue 4): the trash keeping an unlinked inode for other mounts' open handles, and
- * an atomic rename across partitions (see {@link Renamer}).
+ * <p>Not yet here (issue 4): an atomic rename across partitions (see {@link Renamer}).
  */
 public final class Vfs {
     private static final Logger LOG = LoggerFactory.getLogger(Vfs.class);
@@ -396,7 +396,9 @@ public final class Vfs {
     /**
      * An inode lost a name. When it lives with the entry the metaserver changed it in the same command
      * ({@code local}: {@code inode} is the result); else its link count is lowered here. An inode without
-     * names goes once nothing of this mount holds it; a deleted file's objects are reclaimed.
+     * names goes to its partition's trash once nothing of this mount holds it ({@code deleted}: the
+     * metaserver did that already); the metaserver deletes its objects after the trash retention, so
+     * other mounts that still have it open keep reading it until then.
      */
     void nameRemoved(long ino, long formerParent, boolean local, Inode inode, boolean deleted, Time time) {
         Inode after = inode;
@@ -405,7 +407,6 @@ public final class Vfs {
         }
         if (deleted) {
             cache.dropAttr(ino);
-            data.reclaim(after);
             return;
         }
         cache.putAttr(after);
@@ -436,7 +437,7 @@ public final class Vfs {
 
     void deleteInode(long ino) {
         cache.dropAttr(ino);
-        data.reclaim(meta.deleteInode(ino));
+        meta.deleteInode(ino, Clock.now());
     }
 
     // ---- attributes ----

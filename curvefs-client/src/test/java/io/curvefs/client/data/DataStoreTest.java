@@ -1,5 +1,7 @@
 package io.curvefs.client.data;
 
+import io.curvefs.common.s3.S3ObjectStore;
+import io.curvefs.common.s3.ObjectLayout;
 import io.curvefs.proto.common.S3Info;
 import io.curvefs.proto.metaserver.S3ChunkInfo;
 import org.junit.jupiter.api.Test;

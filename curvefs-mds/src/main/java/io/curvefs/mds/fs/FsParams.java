@@ -53,10 +53,14 @@ final class FsParams {
             throw new RpcException(StatusCode.INVALID_ARGUMENT, "s3 chunk size " + s3Defaults.getChunkSize()
                     + " is not a multiple of the s3 block size " + s3Defaults.getBlockSize());
         }
-        return FsInfo.newBuilder().setFsName(req.getFsName())
+        FsInfo.Builder fs = FsInfo.newBuilder().setFsName(req.getFsName())
                 .setBlockSize(req.getBlockSize() == 0 ? DEFAULT_BLOCK_SIZE : req.getBlockSize())
                 .setFsType(req.getFsType()).setS3Info(s3Defaults).setCapacity(req.getCapacity())
-                .setOwner(req.getOwner()).setRecycleHours(req.getRecycleHours()).setRootInodeId(1).build();
+                .setOwner(req.getOwner()).setRecycleHours(req.getRecycleHours()).setRootInodeId(1);
+        if (req.hasTrashRetentionSec()) {
+            fs.setTrashRetentionSec(req.getTrashRetentionSec());
+        }
+        return fs.build();
     }
 
     private static void requireField(String field, String value) {
@@ -71,8 +75,12 @@ final class FsParams {
     }
 
     private static FsInfo definingFields(FsInfo fs) {
-        return FsInfo.newBuilder().setFsName(fs.getFsName()).setBlockSize(fs.getBlockSize())
+        FsInfo.Builder b = FsInfo.newBuilder().setFsName(fs.getFsName()).setBlockSize(fs.getBlockSize())
                 .setFsType(fs.getFsType()).setS3Info(fs.getS3Info()).setVolume(fs.getVolume())
-                .setCapacity(fs.getCapacity()).setOwner(fs.getOwner()).setRecycleHours(fs.getRecycleHours()).build();
+                .setCapacity(fs.getCapacity()).setOwner(fs.getOwner()).setRecycleHours(fs.getRecycleHours());
+        if (fs.hasTrashRetentionSec()) {
+            b.setTrashRetentionSec(fs.getTrashRetentionSec());
+        }
+        return b.build();
     }
 }

@@ -39,6 +39,10 @@ class FsParamsTest {
                 .setBlockSize(4L << 20).setChunkSize(64L << 20)).build());
         assertTrue(FsParams.sameParams(implicit, explicit));
         assertFalse(FsParams.sameParams(implicit, FsParams.from(REQUEST.toBuilder().setCapacity(1).build())));
+        FsInfo shortTrash = FsParams.from(REQUEST.toBuilder().setTrashRetentionSec(0).build());
+        assertEquals(0, shortTrash.getTrashRetentionSec());
+        assertTrue(shortTrash.hasTrashRetentionSec(), "0 is a retention, unlike leaving it unset");
+        assertFalse(FsParams.sameParams(implicit, shortTrash));
         // status, id and mountpoints are not parameters
         assertTrue(FsParams.sameParams(implicit.toBuilder().setFsId(7).build(), explicit));
     }

@@ -11,6 +11,7 @@ import io.curvefs.metaserver.inode.InodeOperations;
 import io.curvefs.metaserver.partition.PartitionOperations;
 import io.curvefs.metaserver.rename.LocalRename;
 import io.curvefs.metaserver.storage.MetaWriter;
+import io.curvefs.metaserver.trash.Trash;
 import io.curvefs.proto.metaserver.AppendS3ChunkInfoResponse;
 import io.curvefs.proto.metaserver.CreateDentryResponse;
 import io.curvefs.proto.metaserver.CreateInodeResponse;
@@ -22,6 +23,7 @@ import io.curvefs.proto.metaserver.DeleteInodeResponse;
 import io.curvefs.proto.metaserver.DeletePartitionResponse;
 import io.curvefs.proto.metaserver.LinkResponse;
 import io.curvefs.proto.metaserver.MetaOperation;
+import io.curvefs.proto.metaserver.ReclaimInodeResponse;
 import io.curvefs.proto.metaserver.RemoveEntryResponse;
 import io.curvefs.proto.metaserver.RenameResponse;
 import io.curvefs.proto.metaserver.UpdateInodeResponse;
@@ -50,6 +52,7 @@ final class OperationApplier {
             case REMOVE_ENTRY -> op.getRemoveEntry();
             case LINK -> op.getLink();
             case RENAME -> op.getRename();
+            case RECLAIM_INODE -> op.getReclaimInode();
             case NOOP, OP_NOT_SET -> throw new IllegalArgumentException("no request in " + op.getOpCase());
         };
     }
@@ -70,6 +73,7 @@ final class OperationApplier {
             case REMOVE_ENTRY -> RemoveEntryResponse.getDefaultInstance();
             case LINK -> LinkResponse.getDefaultInstance();
             case RENAME -> RenameResponse.getDefaultInstance();
+            case RECLAIM_INODE -> ReclaimInodeResponse.getDefaultInstance();
             case NOOP, OP_NOT_SET -> throw new IllegalArgumentException("no response for " + op);
         };
     }
@@ -95,6 +99,7 @@ final class OperationApplier {
                 case REMOVE_ENTRY -> EntryRemoval.remove(w, op.getRemoveEntry());
                 case LINK -> EntryLink.link(w, op.getLink());
                 case RENAME -> LocalRename.rename(w, op.getRename());
+                case RECLAIM_INODE -> Trash.reclaim(w, op.getReclaimInode());
                 case NOOP, OP_NOT_SET -> throw new IllegalArgumentException("nothing to apply: " + op.getOpCase());
             };
         } catch (RpcException refused) {

@@ -34,7 +34,7 @@ public final class ChunkOperations {
         Inode.Builder b = old.toBuilder();
         if (r.hasLength()) {
             b.setLength(r.getLength());
-            p.lengthChanged(old.getType(), old.getLength(), r.getLength());
+            InodeOperations.countLength(w, p, old, r.getLength());
         }
         if (r.hasMtime()) {
             b.setMtime(r.getMtime().getSec()).setMtimeNs(r.getMtime().getNsec());

@@ -5,6 +5,7 @@ import io.curvefs.common.rpc.Statuses;
 import io.curvefs.metaserver.partition.PartitionState;
 import io.curvefs.metaserver.storage.MetaReader;
 import io.curvefs.metaserver.storage.MetaWriter;
+import io.curvefs.metaserver.trash.Trash;
 import io.curvefs.proto.common.StatusCode;
 import io.curvefs.proto.metaserver.BatchGetInodeAttrRequest;
 import io.curvefs.proto.metaserver.BatchGetInodeAttrResponse;
@@ -70,7 +71,7 @@ public final class InodeOperations {
         Inode.Builder b = old.toBuilder();
         if (r.hasLength()) {
             b.setLength(r.getLength());
-            p.lengthChanged(old.getType(), old.getLength(), r.getLength());
+            countLength(w, p, old, r.getLength());
         }
         if (r.hasCtime()) {
             b.setCtime(r.getCtime().getSec()).setCtimeNs(r.getCtime().getNsec());
@@ -106,22 +107,35 @@ public final class InodeOperations {
             }
         }
         b.clearParent().addAllParent(parents);
+        if (b.getNlink() > 0 && Trash.holds(w, p.id(), old)) {
+            // a link racing with the last unlink on another mount: the reclaimer would delete a named inode
+            throw new RpcException(StatusCode.INODE_NOT_FOUND, "inode " + old.getInodeId() + " is in the trash");
+        }
         Inode updated = b.build();
         w.putInode(p.id(), updated);
         w.putPartition(p.info());
         return UpdateInodeResponse.newBuilder().setStatus(Statuses.OK).setInode(updated).build();
     }
 
-    /** Removes the inode and its chunk infos; a directory must be empty first. */
+    /** Deletes an (empty) directory at once; any other inode enters the trash, where its data waits for reclaim. */
     public static DeleteInodeResponse delete(MetaWriter w, DeleteInodeRequest r) {
         PartitionState p = PartitionState.load(w, r.getPartition());
         Inode old = require(w, p, r.getInodeId());
-        if (old.getType() == FsFileType.TYPE_DIRECTORY && w.hasDentries(p.id(), old.getInodeId())) {
-            throw new RpcException(StatusCode.DIR_NOT_EMPTY, "directory " + old.getInodeId() + " is not empty");
+        if (old.getType() == FsFileType.TYPE_DIRECTORY) {
+            LinkCounts.requireEmptyDirectory(w, p, old);
+            LinkCounts.deleteDirectory(w, p, old);
+        } else {
+            Trash.put(w, p, old, r.getTime().getSec());
         }
-        Inode last = LinkCounts.delete(w, p, old);
         w.putPartition(p.info());
-        return DeleteInodeResponse.newBuilder().setStatus(Statuses.OK).setInode(last).build();
+        return DeleteInodeResponse.newBuilder().setStatus(Statuses.OK).setInode(old).build();
+    }
+
+    /** A new length counts in the partition's bytes unless the inode is in the trash (counted out there). */
+    static void countLength(MetaReader reader, PartitionState p, Inode old, long newLength) {
+        if (!Trash.holds(reader, p.id(), old)) {
+            p.lengthChanged(old.getType(), old.getLength(), newLength);
+        }
     }
 
     public static GetInodeResponse get(MetaReader reader, GetInodeRequest r) {

@@ -3,6 +3,7 @@ package io.curvefs.metaserver.inode;
 import io.curvefs.common.rpc.RpcException;
 import io.curvefs.metaserver.partition.PartitionState;
 import io.curvefs.metaserver.storage.MetaWriter;
+import io.curvefs.metaserver.trash.Trash;
 import io.curvefs.proto.common.StatusCode;
 import io.curvefs.proto.metaserver.FsFileType;
 import io.curvefs.proto.metaserver.Inode;
@@ -16,7 +17,7 @@ import java.util.List;
  * command that adds or removes the name. Directories have exactly one name, so losing it deletes them.
  */
 public final class LinkCounts {
-    /** The inode after losing a name; {@code deleted} when it left the partition with it (then with its chunk infos). */
+    /** The inode after losing a name; {@code deleted} when it is gone (a directory) or in the trash. */
     public record Dropped(Inode inode, boolean deleted) {
     }
 
@@ -25,14 +26,14 @@ public final class LinkCounts {
 
     /**
      * One name of {@code inode} in {@code parent} is gone. A directory (which must be empty) is deleted; a
-     * file loses a link and is deleted with its chunk infos at nlink 0, unless {@code keepIfOrphaned}
-     * (somebody still has it open), in which case it stays with its deletion time set.
+     * file loses a link and enters the trash at nlink 0, unless {@code keepIfOrphaned} (the caller still has
+     * it open: it stays out of the trash, with its deletion time set, until the caller's DeleteInode).
      */
     public static Dropped drop(MetaWriter w, PartitionState p, Inode inode, long parent, Time time,
                                boolean keepIfOrphaned) {
         if (inode.getType() == FsFileType.TYPE_DIRECTORY) {
             requireEmptyDirectory(w, p, inode);
-            return new Dropped(delete(w, p, inode), true);
+            return new Dropped(deleteDirectory(w, p, inode), true);
         }
         int nlink = Math.max(0, inode.getNlink() - 1);
         Inode.Builder b = inode.toBuilder().setNlink(nlink).setCtime(time.getSec()).setCtimeNs(time.getNsec());
@@ -44,7 +45,7 @@ public final class LinkCounts {
         }
         Inode after = b.build();
         if (nlink == 0 && !keepIfOrphaned) {
-            return new Dropped(delete(w, p, after), true);
+            return new Dropped(Trash.put(w, p, after, time.getSec()), true);
         }
         w.putInode(p.id(), after);
         return new Dropped(after, false);
@@ -74,11 +75,10 @@ public final class LinkCounts {
         }
     }
 
-    /** Deletes the inode and its chunk infos; answers it with those infos, for the caller to reclaim the objects. */
-    public static Inode delete(MetaWriter w, PartitionState p, Inode inode) {
-        Inode last = inode.toBuilder().putAllS3ChunkInfoMap(w.chunks(p.id(), inode.getInodeId(), List.of())).build();
-        w.deleteInode(p.id(), inode.getInodeId());
-        p.inodeRemoved(inode.getType(), inode.getLength());
-        return last;
+    /** Deletes an (empty) directory at once: it has no data to reclaim, so it skips the trash. */
+    public static Inode deleteDirectory(MetaWriter w, PartitionState p, Inode dir) {
+        w.deleteInode(p.id(), dir.getInodeId());
+        p.inodeRemoved(dir.getType(), dir.getLength());
+        return dir;
     }
 }

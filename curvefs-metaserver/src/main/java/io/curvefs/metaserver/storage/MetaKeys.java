@@ -15,6 +15,8 @@ import java.nio.charset.StandardCharsets;
  *   'C' pid ino(8) chunkIndex(8) raftIndex(8) -> S3ChunkInfoList appended by that raft entry
  *   'D' pid parent(8) name(UTF-8)            -> Dentry (names never contain '\0', so name+'\0'
  *                                               is the first key after name)
+ *   'X' pid dtime(8) ino(8)                  -> empty: the inode is in the partition's trash since
+ *                                               dtime (seconds), so one prefix scan finds the oldest
  *   'R' '|' clientId(UTF-8) '|' slot(2)      -> RequestRecord: the idempotency slot seq % 1024
  * </pre>
  * The raft applied index lives under a key starting with byte 0 (RocksStore), outside these tables.
@@ -25,9 +27,10 @@ public final class MetaKeys {
     public static final byte CHUNK = 'C';
     public static final byte DENTRY = 'D';
     public static final byte REQUEST = 'R';
+    public static final byte TRASH = 'X';
 
     /** The tables holding one partition's keys, all dropped with the partition. */
-    public static final byte[] PARTITION_TABLES = {PARTITION, INODE, CHUNK, DENTRY};
+    public static final byte[] PARTITION_TABLES = {PARTITION, INODE, CHUNK, DENTRY, TRASH};
 
     /** Idempotency slots per client: a retry is recognised while fewer than this many later sequences
      * of the same client have reused its slot in this copyset. */
@@ -70,6 +73,11 @@ public final class MetaKeys {
         return ByteBuffer.wrap(chunkKey, 13, 8).getLong();
     }
 
+    /** The raft index of the entry that appended a key made by {@link #chunk}. */
+    public static long chunkRaftIndexOf(byte[] chunkKey) {
+        return ByteBuffer.wrap(chunkKey, 21, 8).getLong();
+    }
+
     public static byte[] dentriesOf(int partitionId, long parent) {
         return ByteBuffer.allocate(13).put(DENTRY).putInt(partitionId).putLong(parent).array();
     }
@@ -85,6 +93,20 @@ public final class MetaKeys {
         byte[] next = new byte[key.length + 1];
         System.arraycopy(key, 0, next, 0, key.length);
         return next;
+    }
+
+    public static byte[] trash(int partitionId, long dtime, long ino) {
+        return ByteBuffer.allocate(21).put(TRASH).putInt(partitionId).putLong(dtime).putLong(ino).array();
+    }
+
+    /** The deletion time of a key made by {@link #trash}. */
+    public static long trashDtimeOf(byte[] trashKey) {
+        return ByteBuffer.wrap(trashKey, 5, 8).getLong();
+    }
+
+    /** The inode of a key made by {@link #trash}. */
+    public static long trashInodeOf(byte[] trashKey) {
+        return ByteBuffer.wrap(trashKey, 13, 8).getLong();
     }
 
     public static byte[] requestSlot(String clientId, long seq) {

@@ -86,6 +86,37 @@ public class MetaReader {
         return out;
     }
 
+    /** The raft index of the newest chunk info append of the inode, 0 when it has none. */
+    public long lastChunkAppend(int partitionId, long ino) {
+        long[] last = {0};
+        kv.scan(MetaKeys.chunksOf(partitionId, ino), null, (k, v) -> {
+            last[0] = Math.max(last[0], MetaKeys.chunkRaftIndexOf(k));
+            return true;
+        });
+        return last[0];
+    }
+
+    public boolean inTrash(int partitionId, long dtime, long ino) {
+        return kv.get(MetaKeys.trash(partitionId, dtime, ino)) != null;
+    }
+
+    /** Up to {@code limit} trash entries of the partition deleted at or before {@code maxDtime}, oldest first. */
+    public List<TrashEntry> trashUpTo(int partitionId, long maxDtime, int limit) {
+        List<TrashEntry> out = new ArrayList<>();
+        if (limit <= 0) {
+            return out;
+        }
+        kv.scan(MetaKeys.tablePrefix(MetaKeys.TRASH, partitionId), null, (k, v) -> {
+            long dtime = MetaKeys.trashDtimeOf(k);
+            if (dtime > maxDtime) {
+                return false;
+            }
+            out.add(new TrashEntry(MetaKeys.trashInodeOf(k), dtime));
+            return out.size() < limit;
+        });
+        return out;
+    }
+
     protected static <T extends Message> T parse(byte[] bytes, Parser<T> parser) {
         if (bytes == null) {
             return null;

@@ -48,7 +48,15 @@ public final class MetaWriter extends MetaReader {
         batch.put(MetaKeys.chunk(partitionId, ino, chunkIndex, raftIndex), infos.toByteArray());
     }
 
-    /** Removes every key of the partition: its record, inodes, chunk infos and dentries. */
+    public void putTrash(int partitionId, long dtime, long ino) {
+        batch.put(MetaKeys.trash(partitionId, dtime, ino), new byte[0]);
+    }
+
+    public void deleteTrash(int partitionId, long dtime, long ino) {
+        batch.delete(MetaKeys.trash(partitionId, dtime, ino));
+    }
+
+    /** Removes every key of the partition: its record, inodes, chunk infos, dentries and trash. */
     public void dropPartition(int partitionId) {
         for (byte table : MetaKeys.PARTITION_TABLES) {
             deletePrefix(MetaKeys.tablePrefix(table, partitionId));

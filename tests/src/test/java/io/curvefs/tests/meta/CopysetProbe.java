@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** Asks one replica of a copyset about its raft state, without redirects: tests need each replica's view. */
-final class CopysetProbe {
+public final class CopysetProbe {
     static final String LEADER = "STATE_LEADER";
     private static final long TIMEOUT_MS = 5_000;
 
@@ -23,14 +23,14 @@ final class CopysetProbe {
     private final int poolId;
     private final int copysetId;
 
-    CopysetProbe(CurveRpcClient rpc, int poolId, int copysetId) {
+    public CopysetProbe(CurveRpcClient rpc, int poolId, int copysetId) {
         this.rpc = rpc;
         this.poolId = poolId;
         this.copysetId = copysetId;
     }
 
     /** The replica's status; throws RpcException when it cannot be reached or refuses. */
-    CopysetStatus status(String peer, boolean withHash) {
+    public CopysetStatus status(String peer, boolean withHash) {
         GetCopysetStatusRequest req = GetCopysetStatusRequest.newBuilder().setPoolId(poolId)
                 .setCopysetId(copysetId).setQueryHash(withHash).build();
         try {

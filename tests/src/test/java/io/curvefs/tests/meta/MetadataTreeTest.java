@@ -119,17 +119,20 @@ class MetadataTreeTest {
             for (Map.Entry<String, Long> file : files.get(dir).entrySet()) {
                 Dentry removed = meta.deleteDentry(dir, file.getKey(), MetaFs.now());
                 assertEquals((long) file.getValue(), removed.getInodeId());
-                meta.deleteInode(file.getValue());
+                meta.deleteInode(file.getValue(), MetaFs.now());
             }
             assertTrue(meta.listAll(dir).isEmpty(), "directory " + dir + " is empty");
             meta.deleteDentry(MetaFs.ROOT, dirName(d), MetaFs.now());
-            meta.deleteInode(dir);
+            meta.deleteInode(dir, MetaFs.now());
         });
         assertTrue(meta.listAll(MetaFs.ROOT).isEmpty(), "the root is empty again");
         long someFile = files.values().iterator().next().values().iterator().next();
-        RpcException gone = assertThrows(RpcException.class, () -> meta.getInode(someFile, false));
-        assertEquals(StatusCode.INODE_NOT_FOUND, gone.code());
-        awaitTotals(meta, baseline, "after the deletes");
+        Inode trashed = meta.getInode(someFile, false);
+        assertEquals(0, trashed.getNlink(), "a deleted file waits in the trash for its retention");
+        assertTrue(trashed.getDtime() > 0, "with its deletion time");
+        RpcException gone = assertThrows(RpcException.class, () -> meta.getInode(dirs.get(dirName(0)), false));
+        assertEquals(StatusCode.INODE_NOT_FOUND, gone.code(), "a deleted directory has no data to wait for");
+        awaitTotals(meta, baseline, "after the deletes (trashed files count no more)");
     }
 
     /** Pages of {@link #PAGE} entries, each resuming after the previous page's last name. */

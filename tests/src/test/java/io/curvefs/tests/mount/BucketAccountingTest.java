@@ -1,15 +1,13 @@
 package io.curvefs.tests.mount;
 
+import io.curvefs.common.s3.S3ObjectStore;
+import io.curvefs.common.s3.ObjectLayout;
 import io.curvefs.client.data.DataConfig;
-import io.curvefs.client.data.ObjectLayout;
-import io.curvefs.client.data.S3ObjectStore;
 import io.curvefs.client.meta.MdsClient;
 import io.curvefs.client.meta.MetaClient;
 import io.curvefs.common.rpc.CurveRpcClient;
 import io.curvefs.common.rpc.RetryPolicy;
 import io.curvefs.proto.mds.FsInfo;
-import io.curvefs.proto.metaserver.S3ChunkInfo;
-import io.curvefs.proto.metaserver.S3ChunkInfoList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -36,15 +35,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Issue 3, Show 5: after a session of writes, overwrites, truncates, hard links, renames over files,
  * unlinks and rm -rf, and an unmount and remount, the bucket holds exactly the objects that the chunk
  * infos of the existing files reference: deleted files leave nothing behind, live files lack nothing.
+ * Deleted files' objects go when the metaservers empty the trash, so this fs keeps them only a second
+ * (TrashTest shows the retention itself).
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class BucketAccountingTest {
     private static final long SEED = 20261122L;
+    private static final long RECLAIM_WAIT_MS = 60_000;
     private static MountCluster env;
 
     @BeforeAll
     static void startCluster() throws IOException {
-        env = MountCluster.start(BucketAccountingTest.class, "bucketfs");
+        env = MountCluster.start(BucketAccountingTest.class, "bucketfs",
+                Map.of("metaserver.trash.scanIntervalMs", "500"), "--trash-retention-sec", "1");
     }
 
     @AfterAll
@@ -92,14 +95,23 @@ class BucketAccountingTest {
             assertEquals(5 + 2, inodes.size(), "k0..k5 but k2, link-of-k2, replaced: " + inodes);
             Set<String> referenced = bucket.referencedBy(inodes);
             assertFalse(referenced.isEmpty());
-            // deleting objects is asynchronous in the client that unlinked; it finished before its unmount
+            // the metaservers reclaim deleted files in the background, a second after their deletion
+            Set<String> unreferenced = new TreeSet<>();
+            Waiting.until(RECLAIM_WAIT_MS, () -> {
+                unreferenced.clear();
+                try {
+                    unreferenced.addAll(bucket.stored());
+                } catch (IOException e) {
+                    unreferenced.add("(listing failed: " + e.getMessage() + ")");
+                }
+                unreferenced.removeAll(referenced);
+                return unreferenced.isEmpty();
+            });
             Set<String> stored = bucket.stored();
-            Set<String> unreferenced = new TreeSet<>(stored);
-            unreferenced.removeAll(referenced);
             Set<String> missing = new TreeSet<>(referenced);
             missing.removeAll(stored);
             assertTrue(unreferenced.isEmpty(), () -> unreferenced.size() + " objects nothing references (seed "
-                    + SEED + "): " + unreferenced);
+                    + SEED + ") " + RECLAIM_WAIT_MS + " ms after the deletions: " + unreferenced);
             assertTrue(missing.isEmpty(), () -> missing.size() + " referenced objects are missing (seed " + SEED
                     + "): " + missing);
             assertEquals(0, fs.unmount(), () -> "curve-fuse exit code after unmount; log:\n" + fs.tail());
@@ -138,28 +150,23 @@ class BucketAccountingTest {
             MdsClient mds = new MdsClient(rpc, env.cluster.mdsAddrs(), RetryPolicy.DEFAULT);
             FsInfo fs = mds.getFsInfo(env.fsName);
             return new Accounting(rpc, new MetaClient(rpc, mds, fs.getFsId(), RetryPolicy.DEFAULT), fs,
-                    new S3ObjectStore(fs.getS3Info(), DataConfig.defaults()));
+                    new S3ObjectStore(fs.getS3Info(), DataConfig.defaults().s3Settings()));
         }
 
         Set<String> referencedBy(List<Long> inodes) {
             ObjectLayout layout = new ObjectLayout(fs.getS3Info(), fs.getFsId());
             Set<String> names = new TreeSet<>();
             for (long ino : inodes) {
-                for (S3ChunkInfoList list : meta.getInode(ino, true).getS3ChunkInfoMapMap().values()) {
-                    for (S3ChunkInfo info : list.getInfosList()) {
-                        if (!info.getZero() && info.getLen() > 0) {
-                            layout.objectsOf(ino, info).forEach(span -> names.add(span.name()));
-                        }
-                    }
-                }
+                names.addAll(layout.objectNames(ino, meta.getInode(ino, true).getS3ChunkInfoMapMap().values()));
             }
             return names;
         }
 
         Set<String> stored() throws IOException {
-            String prefix = fs.getS3Info().getObjectPrefix() + fs.getFsId() + "_";
+            String prefix = new ObjectLayout(fs.getS3Info(), fs.getFsId()).fsPrefix();
             return new TreeSet<>(objects.list(prefix, objects.deadlineFromNow()));
         }
+
 
         @Override
         public void close() {

@@ -6,6 +6,9 @@ import io.curvefs.tests.cluster.LocalCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -30,14 +33,27 @@ final class MountCluster implements AutoCloseable {
     }
 
     static MountCluster start(Class<?> testClass, String fsName) throws IOException {
+        return start(testClass, fsName, Map.of());
+    }
+
+    /**
+     * With {@code metaserverConf} added to every metaserver's conf file and {@code createFsArgs} to the
+     * create-fs command line (e.g. a short trash retention).
+     */
+    static MountCluster start(Class<?> testClass, String fsName, Map<String, String> metaserverConf,
+                              String... createFsArgs) throws IOException {
         Path work = Path.of("target", "clusters", testClass.getSimpleName() + "-" + System.currentTimeMillis())
                 .toAbsolutePath();
         EmbeddedS3 s3 = EmbeddedS3.start(work.resolve("s3"));
         LocalCluster cluster = null;
         try {
-            cluster = LocalCluster.start(work.resolve("cluster"), LocalCluster.Options.defaults());
-            var created = cluster.tool("create-fs", "--fsname", fsName, "--s3-endpoint", s3.endpoint(),
-                    "--s3-ak", s3.accessKey(), "--s3-sk", s3.secretKey(), "--s3-bucket", s3.bucket());
+            LocalCluster.Options d = LocalCluster.Options.defaults();
+            cluster = LocalCluster.start(work.resolve("cluster"), new LocalCluster.Options(d.mdsCount(),
+                    d.metaserverCount(), d.idsPerPartition(), d.extraMdsConf(), metaserverConf));
+            List<String> args = new ArrayList<>(List.of("create-fs", "--fsname", fsName, "--s3-endpoint",
+                    s3.endpoint(), "--s3-ak", s3.accessKey(), "--s3-sk", s3.secretKey(), "--s3-bucket", s3.bucket()));
+            args.addAll(List.of(createFsArgs));
+            var created = cluster.tool(args.toArray(String[]::new));
             assertEquals(0, created.exitCode(), () -> "create-fs failed: " + created.stdout() + created.stderr());
             Path conf = work.resolve("client.conf");
             Files.writeString(conf, "cluster.token=" + cluster.clusterToken() + "\n"

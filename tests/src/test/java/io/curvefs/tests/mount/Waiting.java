@@ -11,7 +11,11 @@ final class Waiting {
     }
 
     static boolean until(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + LIMIT_MS;
+        return until(LIMIT_MS, condition);
+    }
+
+    static boolean until(long limitMs, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + limitMs;
         while (!condition.getAsBoolean()) {
             if (System.currentTimeMillis() > deadline) {
                 return false;

@@ -1,15 +1,20 @@
-package io.curvefs.client.data;
+package io.curvefs.common.s3;
 
 import io.curvefs.proto.common.S3Info;
 import io.curvefs.proto.metaserver.S3ChunkInfo;
+import io.curvefs.proto.metaserver.S3ChunkInfoList;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Where the bytes of a file live in the object store: chunk and block arithmetic and object names
- * (the exact mapping is documented in package-info.java). Pure functions, shared by the write and the
- * read path so that both agree by construction.
+ * (the exact mapping is documented in the client's io.curvefs.client.data package-info.java). Pure
+ * functions, shared by the client's write and read paths and by the metaserver's trash, so that all
+ * agree by construction.
  */
 public final class ObjectLayout {
     public static final long DEFAULT_BLOCK_SIZE = 4L << 20;
@@ -17,7 +22,7 @@ public final class ObjectLayout {
 
     /** One object of a chunk info: it holds the file bytes [fileStart, fileStart + length). */
     public record ObjectSpan(String name, long fileStart, long length) {
-        long fileEnd() {
+        public long fileEnd() {
             return fileStart + length;
         }
     }
@@ -53,9 +58,14 @@ public final class ObjectLayout {
         return chunkIndex * chunkSize;
     }
 
+    /** Every object name of this file system starts with this (delete-fs lists and deletes them). */
+    public String fsPrefix() {
+        return prefix + fsId + "_";
+    }
+
     /** Every object name of this file system's inode starts with this (used to list a file's objects). */
     public String inodePrefix(long ino) {
-        return prefix + fsId + "_" + ino + "_";
+        return fsPrefix() + ino + "_";
     }
 
     public String objectName(long ino, long chunkId, long blockIndex, long compaction) {
@@ -83,5 +93,18 @@ public final class ObjectLayout {
             pos = span.fileEnd();
         }
         return spans;
+    }
+
+    /** Every object that the chunk infos of inode {@code ino} name (zero infos have none). */
+    public Set<String> objectNames(long ino, Collection<S3ChunkInfoList> chunkInfos) {
+        Set<String> names = new TreeSet<>();
+        for (S3ChunkInfoList list : chunkInfos) {
+            for (S3ChunkInfo info : list.getInfosList()) {
+                if (!info.getZero() && info.getLen() > 0) {
+                    objectsOf(ino, info).forEach(span -> names.add(span.name()));
+                }
+            }
+        }
+        return names;
     }
 }

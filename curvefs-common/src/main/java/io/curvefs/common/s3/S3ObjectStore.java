@@ -1,4 +1,4 @@
-package io.curvefs.client.data;
+package io.curvefs.common.s3;
 
 import io.curvefs.proto.common.S3Info;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -52,9 +52,9 @@ public final class S3ObjectStore implements AutoCloseable {
     // ApacheHttpClient (httpclient 4) is deprecated in SDK 2.56 in favour of apache5-client; the pom ships
     // apache-client, and switching needs a pom change (apache5-client is not on the compile classpath)
     @SuppressWarnings("deprecation")
-    public S3ObjectStore(S3Info info, DataConfig config) {
+    public S3ObjectStore(S3Info info, S3Settings config) {
         this.bucket = info.getBucket();
-        this.defaultDeadline = config.s3Deadline();
+        this.defaultDeadline = config.deadline();
         String endpoint = info.getEndpoint().contains("://") ? info.getEndpoint() : "http://" + info.getEndpoint();
         this.s3 = S3Client.builder()
                 .endpointOverride(URI.create(endpoint))
@@ -65,22 +65,22 @@ public final class S3ObjectStore implements AutoCloseable {
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .httpClientBuilder(ApacheHttpClient.builder()
-                        .maxConnections(config.s3MaxConnections())
-                        .connectionTimeout(config.s3ConnectTimeout())
-                        .socketTimeout(config.s3SocketTimeout())
-                        .connectionAcquisitionTimeout(config.s3ConnectTimeout()))
+                        .maxConnections(config.maxConnections())
+                        .connectionTimeout(config.connectTimeout())
+                        .socketTimeout(config.socketTimeout())
+                        .connectionAcquisitionTimeout(config.connectTimeout()))
                 .overrideConfiguration(o -> o
                         .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                                .maxAttempts(config.s3MaxAttempts())
+                                .maxAttempts(config.maxAttempts())
                                 .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(50), Duration.ofSeconds(2)))
                                 // an outage must not disable retries for the whole client afterwards
                                 .circuitBreakerEnabled(false)
                                 .build())
-                        .apiCallTimeout(config.s3Deadline()))
+                        .apiCallTimeout(config.deadline()))
                 .build();
     }
 
-    /** A deadline {@code s3Deadline} from now. */
+    /** A deadline {@link S3Settings#deadline()} from now. */
     public long deadlineFromNow() {
         return System.nanoTime() + defaultDeadline.toNanos();
     }

@@ -1,4 +1,4 @@
-package io.curvefs.client.data;
+package io.curvefs.common.s3;
 
 import io.curvefs.proto.common.S3Info;
 import io.curvefs.proto.metaserver.S3ChunkInfo;

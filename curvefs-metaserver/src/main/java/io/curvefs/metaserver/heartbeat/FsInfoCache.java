@@ -1,0 +1,40 @@
+package io.curvefs.metaserver.heartbeat;
+
+import io.curvefs.common.rpc.LeaderChannel;
+import io.curvefs.common.rpc.RetryPolicy;
+import io.curvefs.common.rpc.Statuses;
+import io.curvefs.proto.mds.FsInfo;
+import io.curvefs.proto.mds.GetFsInfoRequest;
+import io.curvefs.proto.mds.GetFsInfoResponse;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntFunction;
+
+/**
+ * File system settings by id, from the MDS, kept once known: what the metaserver needs of them (the S3
+ * endpoint, bucket and naming, the trash retention) does not change after create-fs.
+ */
+public final class FsInfoCache implements IntFunction<FsInfo> {
+    private final LeaderChannel mds;
+    private final RetryPolicy policy;
+    private final Map<Integer, FsInfo> known = new ConcurrentHashMap<>();
+
+    public FsInfoCache(LeaderChannel mds, RetryPolicy policy) {
+        this.mds = mds;
+        this.policy = policy;
+    }
+
+    /** Throws RpcException when the MDS cannot answer (or knows no such fs). */
+    @Override
+    public FsInfo apply(int fsId) {
+        FsInfo cached = known.get(fsId);
+        if (cached != null) {
+            return cached;
+        }
+        GetFsInfoResponse r = mds.call(GetFsInfoRequest.newBuilder().setFsId(fsId).build(), policy);
+        FsInfo fs = Statuses.requireOk(r).getFsInfo();
+        known.put(fsId, fs);
+        return fs;
+    }
+}
