@@ -41,8 +41,8 @@ import java.util.function.Supplier;
  * partition), which also changes the inode when it lives with its parent. A deleted file's objects are
  * deleted by this mount right after (in the background; a crash then leaves them as garbage).
  *
- * <p>Not yet here (issue 4): the trash keeping an unlinked inode for other mounts' open handles, and
- * an atomic rename across partitions (see {@link Renamer}).
+ * <p>Not yet here (issue 4): the trash keeping an unlinked inode for other mounts' open handles.
+ * Rename across partitions is a transaction (see {@link Renamer}).
  */
 public final class Vfs {
     private static final Logger LOG = LoggerFactory.getLogger(Vfs.class);
@@ -322,7 +322,7 @@ public final class Vfs {
         return openFiles.isOpen(ino) || hidden.holds(ino);
     }
 
-    /** See {@link Renamer}: not atomic across crashes until the rename transaction (issue 4). */
+    /** See {@link Renamer}. */
     public void rename(Caller c, long srcParent, String srcName, long dstParent, String dstName) {
         renamer.rename(c, srcParent, srcName, dstParent, dstName);
     }

@@ -6,6 +6,7 @@ import io.curvefs.metaserver.dentry.DentryNames;
 import io.curvefs.metaserver.dentry.EntryRemoval;
 import io.curvefs.metaserver.dentry.ParentDirectory;
 import io.curvefs.metaserver.dentry.StickyBit;
+import io.curvefs.metaserver.dentry.TxLocks;
 import io.curvefs.metaserver.inode.LinkCounts;
 import io.curvefs.metaserver.partition.PartitionState;
 import io.curvefs.metaserver.storage.MetaWriter;
@@ -17,9 +18,7 @@ import io.curvefs.proto.metaserver.RenameRequest;
 import io.curvefs.proto.metaserver.RenameResponse;
 import io.curvefs.proto.metaserver.Time;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -43,6 +42,7 @@ public final class LocalRename {
         parents.put(r.getSrcParent(), ParentDirectory.require(w, p, r.getSrcParent()));
         parents.put(r.getDstParent(), ParentDirectory.require(w, p, r.getDstParent()));
         Dentry src = EntryRemoval.requireEntry(w, p, r.getSrcParent(), r.getSrcName());
+        TxLocks.requireUnlocked(w, p, r.getDstParent(), r.getDstName());
         Optional<Dentry> existing = w.dentry(p.id(), r.getDstParent(), r.getDstName());
         RenameResponse.Builder out = RenameResponse.newBuilder().setStatus(Statuses.OK);
         if (existing.isPresent() && existing.get().getInodeId() == src.getInodeId()) {
@@ -66,7 +66,7 @@ public final class LocalRename {
         w.putDentry(p.id(), placed);
         parents.compute(r.getDstParent(), (id, dir) -> ParentDirectory.linked(dir, src.getType(), time));
         if (moved.isPresent()) {
-            Inode after = movedInode(moved.get(), r.getSrcParent(), r.getDstParent(), time);
+            Inode after = TxApply.moved(moved.get(), r.getSrcParent(), r.getDstParent(), time);
             w.putInode(p.id(), after);
             out.setMovedLocal(true).setMovedInode(after);
         }
@@ -105,24 +105,11 @@ public final class LocalRename {
         out.setReplaced(victim);
     }
 
-    private static Inode movedInode(Inode inode, long srcParent, long dstParent, Time time) {
-        Inode.Builder b = inode.toBuilder().setCtime(time.getSec()).setCtimeNs(time.getNsec());
-        if (srcParent != dstParent) {
-            List<Long> list = new ArrayList<>(inode.getParentList());
-            list.remove(srcParent);
-            if (!list.contains(dstParent)) {
-                list.add(dstParent);
-            }
-            b.clearParent().addAllParent(list);
-        }
-        return b.build();
-    }
-
     /**
      * EINVAL when the new parent is the moved directory or below it, as far as the ancestors live in this
      * partition; the client walks the part of the chain that lies elsewhere.
      */
-    private static void requireNotIntoItself(MetaWriter w, PartitionState p, long dir, long dstParent) {
+    static void requireNotIntoItself(MetaWriter w, PartitionState p, long dir, long dstParent) {
         long at = dstParent;
         for (int depth = 0; depth < MAX_DEPTH; depth++) {
             if (at == dir) {

@@ -16,6 +16,9 @@ import java.nio.charset.StandardCharsets;
  *   'D' pid parent(8) name(UTF-8)            -> Dentry (names never contain '\0', so name+'\0'
  *                                               is the first key after name)
  *   'R' '|' clientId(UTF-8) '|' slot(2)      -> RequestRecord: the idempotency slot seq % 1024
+ *   'L' pid parent(8) name(UTF-8)            -> tx id: a rename transaction holds this name ("" = the
+ *                                               whole directory, which the transaction removes)
+ *   'T' pid txId(UTF-8)                      -> TxRecord: a rename transaction this partition takes part in
  * </pre>
  * The raft applied index lives under a key starting with byte 0 (RocksStore), outside these tables.
  */
@@ -25,9 +28,11 @@ public final class MetaKeys {
     public static final byte CHUNK = 'C';
     public static final byte DENTRY = 'D';
     public static final byte REQUEST = 'R';
+    public static final byte TX_LOCK = 'L';
+    public static final byte TX = 'T';
 
     /** The tables holding one partition's keys, all dropped with the partition. */
-    public static final byte[] PARTITION_TABLES = {PARTITION, INODE, CHUNK, DENTRY};
+    public static final byte[] PARTITION_TABLES = {PARTITION, INODE, CHUNK, DENTRY, TX_LOCK, TX};
 
     /** Idempotency slots per client: a retry is recognised while fewer than this many later sequences
      * of the same client have reused its slot in this copyset. */
@@ -85,6 +90,26 @@ public final class MetaKeys {
         byte[] next = new byte[key.length + 1];
         System.arraycopy(key, 0, next, 0, key.length);
         return next;
+    }
+
+    /** The lock of a name; {@code name} "" locks the directory {@code parent} itself. */
+    public static byte[] txLock(int partitionId, long parent, String name) {
+        byte[] n = name.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(13 + n.length).put(TX_LOCK).putInt(partitionId).putLong(parent).put(n).array();
+    }
+
+    /** Every lock in directory {@code parent}, including the one on the directory itself. */
+    public static byte[] txLocksIn(int partitionId, long parent) {
+        return txLock(partitionId, parent, "");
+    }
+
+    public static byte[] tx(int partitionId, String txId) {
+        byte[] id = txId.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(5 + id.length).put(TX).putInt(partitionId).put(id).array();
+    }
+
+    public static byte[] txs(int partitionId) {
+        return tablePrefix(TX, partitionId);
     }
 
     public static byte[] requestSlot(String clientId, long seq) {
