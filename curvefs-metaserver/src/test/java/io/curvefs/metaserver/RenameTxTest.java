@@ -286,4 +286,42 @@ class RenameTxTest {
         refused(StatusCode.TX_LOCKED, () -> node(P2, empty.getInodeId(), "late", FsFileType.TYPE_S3));
         assertEquals(List.of(empty.getInodeId()), commit(P2, "g", false).stream().map(Inode::getInodeId).toList());
     }
+
+    @Test
+    void aMovingDirectoryAndTheWayToItsNewParentAreHeldUntilTheTransactionEnds() {
+        Inode sub = node(P1, ROOT, "sub", FsFileType.TYPE_DIRECTORY);
+        Inode other = node(P1, ROOT, "other", FsFileType.TYPE_DIRECTORY);
+        prepare(P1, tx("t1", TxRecord.State.PENDING, List.of(2),
+                intent(TxIntent.Kind.REMOVE_NAME, ROOT, "sub", sub.getInodeId(), FsFileType.TYPE_DIRECTORY),
+                intent(TxIntent.Kind.MOVE_INODE, ROOT, "", sub.getInodeId(), FsFileType.TYPE_DIRECTORY)
+                        .setNewParent(d2.getInodeId())));
+        prepare(P2, tx("t1", TxRecord.State.PREPARED, List.of(),
+                intent(TxIntent.Kind.PLACE_NAME, d2.getInodeId(), "sub", sub.getInodeId(), FsFileType.TYPE_DIRECTORY)
+                        .setSrcParent(ROOT),
+                intent(TxIntent.Kind.KEEP_PARENT, ROOT, "", d2.getInodeId(), FsFileType.TYPE_DIRECTORY)));
+        // d2 may not move while t1 relies on where it is, nor may sub be relied on while it moves
+        refused(StatusCode.TX_LOCKED, () -> prepare(P2, tx("t2", TxRecord.State.PREPARED, List.of(),
+                intent(TxIntent.Kind.MOVE_INODE, ROOT, "", d2.getInodeId(), FsFileType.TYPE_DIRECTORY)
+                        .setNewParent(other.getInodeId()))));
+        refused(StatusCode.TX_LOCKED, () -> prepare(P1, tx("t3", TxRecord.State.PREPARED, List.of(),
+                intent(TxIntent.Kind.KEEP_PARENT, ROOT, "", sub.getInodeId(), FsFileType.TYPE_DIRECTORY))));
+        // one command moving a directory under sub would not see the whole way: refused until t1 ends
+        refused(StatusCode.TX_LOCKED, () -> LocalRename.rename(w, RenameRequest.newBuilder().setPartition(P1)
+                .setSrcParent(ROOT).setSrcName("other").setDstParent(sub.getInodeId()).setDstName("o").setTime(T2)
+                .build()));
+        // a stale view of the way is a conflict
+        refused(StatusCode.TX_CONFLICT, () -> prepare(P1, tx("t4", TxRecord.State.PREPARED, List.of(),
+                intent(TxIntent.Kind.KEEP_PARENT, d2.getInodeId(), "", other.getInodeId(), FsFileType.TYPE_DIRECTORY))));
+        commit(P1, "t1", true);
+        commit(P2, "t1", false);
+        finish("t1");
+        assertTrue(w.txs(1).isEmpty() && w.txs(2).isEmpty());
+        // q and r live in partition 2 but the root does not: one command there cannot see the whole way
+        Inode q = node(P2, d2.getInodeId(), "q", FsFileType.TYPE_DIRECTORY);
+        Inode r = node(P2, d2.getInodeId(), "r", FsFileType.TYPE_DIRECTORY);
+        refused(StatusCode.CROSS_PARTITION, () -> LocalRename.rename(w, RenameRequest.newBuilder().setPartition(P2)
+                .setSrcParent(d2.getInodeId()).setSrcName("q").setDstParent(r.getInodeId()).setDstName("q")
+                .setTime(T2).build()));
+        assertEquals(List.of(d2.getInodeId()), inode(q.getInodeId()).getParentList());
+    }
 }

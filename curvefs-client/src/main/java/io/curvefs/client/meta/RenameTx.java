@@ -19,7 +19,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * rename(2) across partitions as a prepare/commit transaction (DESIGN.md §4). Every partition involved
- * (both parents' partitions, and those of the moved and of the replaced inode) prepares its part, the
+ * (both parents' partitions, those of the moved and of the replaced inode, and for a directory moving
+ * to another parent those of the directories on the way from the new parent to the root, whose places
+ * it holds so that no concurrent move can put the directory into its own subtree) prepares its part, the
  * primary (the source parent's partition) first; the commit point is one raft command at the primary;
  * then the others commit and the primary forgets the transaction. Whoever meets a name the transaction
  * holds settles it through the primary ({@link TxResolver}), so a client that vanishes at any step
@@ -38,9 +40,18 @@ public final class RenameTx {
         void after(Step step);
     }
 
-    /** What to rename: the entry as the caller looked it up, and the entry it replaces (victim 0: none). */
+    /**
+     * What to rename: the entry as the caller looked it up, the entry it replaces (victim 0: none) and,
+     * for a directory moving to another parent, the way from the new parent up to the root as the caller
+     * walked it (each directory with its parent), which must not contain the moved directory.
+     */
     public record Plan(long srcParent, String srcName, long dstParent, String dstName, long inodeId,
-                       FsFileType type, long victim, FsFileType victimType, boolean keepVictim, int callerUid) {
+                       FsFileType type, long victim, FsFileType victimType, boolean keepVictim, int callerUid,
+                       List<Ancestor> way) {
+    }
+
+    /** A directory on the way to the root and the parent it was seen under. */
+    public record Ancestor(long inodeId, long parent) {
     }
 
     /** Past this, a PENDING transaction may be aborted by anyone; far above a transaction's normal life. */
@@ -149,7 +160,12 @@ public final class RenameTx {
                 .setParent(plan.dstParent()).setName(plan.dstName()).setInodeId(plan.inodeId()).setType(plan.type())
                 .setVictim(plan.victim()).setVictimType(plan.victimType()).setSrcParent(plan.srcParent()));
         add(parts, plan.inodeId(), TxIntent.newBuilder().setKind(TxIntent.Kind.MOVE_INODE)
-                .setInodeId(plan.inodeId()).setParent(plan.srcParent()).setNewParent(plan.dstParent()));
+                .setInodeId(plan.inodeId()).setType(plan.type()).setParent(plan.srcParent())
+                .setNewParent(plan.dstParent()));
+        for (Ancestor a : plan.way()) {
+            add(parts, a.inodeId(), TxIntent.newBuilder().setKind(TxIntent.Kind.KEEP_PARENT)
+                    .setInodeId(a.inodeId()).setParent(a.parent()).setType(FsFileType.TYPE_DIRECTORY));
+        }
         if (plan.victim() != 0) {
             add(parts, plan.victim(), TxIntent.newBuilder().setKind(TxIntent.Kind.DROP_INODE)
                     .setInodeId(plan.victim()).setType(plan.victimType()).setParent(plan.dstParent())

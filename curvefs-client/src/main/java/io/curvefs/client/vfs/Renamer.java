@@ -8,18 +8,19 @@ import io.curvefs.proto.metaserver.Inode;
 import io.curvefs.proto.metaserver.RenameResponse;
 import io.curvefs.proto.metaserver.Time;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * rename(2). When both parents live in one partition (always within one directory, and usually across
  * directories) the metaserver does it in one raft command with the POSIX checks (EISDIR, ENOTDIR,
  * ENOTEMPTY, EINVAL for a directory moved into its own subtree, the sticky bit): atomic, and no other
- * mount sees a half-done rename. This class adds the subtree check for ancestors in other partitions
- * and updates the inodes that live elsewhere.
+ * mount sees a half-done rename. This class updates the inodes that live elsewhere.
  *
- * <p>Across partitions (or when a replaced directory lives in a third partition, whose emptiness only
- * that partition can vouch for) it is the prepare/commit transaction {@link RenameTx}: atomic too, and
- * safe against a crash of this client at any step.
+ * <p>Across partitions it is the prepare/commit transaction {@link RenameTx}: atomic too, and safe
+ * against a crash of this client at any step. So is it when the one command cannot decide alone
+ * (CROSS_PARTITION): a replaced directory, or a directory moving to another parent, that lives in
+ * another partition, or a way from the new parent to the root that leaves the partition.
  */
 final class Renamer {
     /** Bounds the walk up the tree in the subtree check, in case the parent chain were ever cyclic. */
@@ -37,10 +38,6 @@ final class Renamer {
 
     void rename(Caller c, long srcParent, String srcName, long dstParent, String dstName) {
         if (vfs.meta.samePartition(srcParent, dstParent)) {
-            Inode src = vfs.lookup(srcParent, srcName);
-            if (Modes.isDir(src.getMode()) && srcParent != dstParent) {
-                requireNotInSubtree(src.getInodeId(), dstParent);
-            }
             Long target = vfs.cache.entry(dstParent, dstName);
             long keep = target != null && vfs.isHeld(target) ? target : 0;
             Time now = Clock.now();
@@ -96,9 +93,8 @@ final class Renamer {
                 return; // two names of one inode: POSIX says rename does nothing
             }
             boolean srcIsDir = Modes.isDir(src.getMode());
-            if (srcIsDir) {
-                requireNotInSubtree(src.getInodeId(), dstParent);
-            }
+            List<RenameTx.Ancestor> way = srcIsDir && srcParent != dstParent
+                    ? wayToRoot(src.getInodeId(), dstParent) : List.of();
             vfs.requireMayDelete(c, srcParent, src);
             if (dst != null) {
                 requireReplaceable(c, srcIsDir, dst, dstParent, dstName);
@@ -107,7 +103,7 @@ final class Renamer {
             long victim = dst == null ? 0 : dst.getInodeId();
             RenameTx.Plan p = new RenameTx.Plan(srcParent, srcName, dstParent, dstName, src.getInodeId(),
                     src.getType(), victim, dst == null ? FsFileType.TYPE_UNSPECIFIED : dst.getType(),
-                    victim != 0 && vfs.isHeld(victim), c.uid());
+                    victim != 0 && vfs.isHeld(victim), c.uid(), way);
             try {
                 List<Inode> deleted = tx.run(p, now);
                 committed(src.getInodeId(), srcParent, srcName, dstParent, dstName, victim, deleted, now);
@@ -161,18 +157,25 @@ final class Renamer {
         }
     }
 
-    /** EINVAL when {@code dstParent} is {@code dir} or lies below it (following the parents to the root). */
-    private void requireNotInSubtree(long dir, long dstParent) {
+    /**
+     * The directories from {@code dstParent} up to the root, each with its parent, read fresh from the
+     * metaservers (the transaction holds them as read, and fails with TX_CONFLICT if one moved since);
+     * EINVAL when {@code dir} is among them, i.e. the new parent lies in its own subtree.
+     */
+    private List<RenameTx.Ancestor> wayToRoot(long dir, long dstParent) {
+        List<RenameTx.Ancestor> way = new ArrayList<>();
         long at = dstParent;
         for (int depth = 0; depth < MAX_DEPTH && at != Vfs.ROOT; depth++) {
             if (at == dir) {
                 throw new VfsException(Errno.EINVAL, "cannot move directory " + dir + " into its own subtree");
             }
-            Inode inode = vfs.getattr(at);
+            Inode inode = vfs.meta.getInode(at, false);
             if (inode.getParentCount() == 0) {
-                return;
+                break;
             }
+            way.add(new RenameTx.Ancestor(at, inode.getParent(0)));
             at = inode.getParent(0);
         }
+        return way;
     }
 }

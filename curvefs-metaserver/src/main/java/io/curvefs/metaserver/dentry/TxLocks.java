@@ -37,6 +37,16 @@ public final class TxLocks {
         requireUnlocked(reader, p, dir, "");
     }
 
+    /**
+     * TX_LOCKED when a transaction moves the directory to another parent, or relies on its parent staying
+     * as it is (it lies on the way from a moved directory's new parent to the root).
+     */
+    public static void requirePlaceUnlocked(MetaReader reader, PartitionState p, long dir) {
+        reader.txInodeLock(p.id(), dir).ifPresent(tx -> {
+            throw locked(tx, "the place of directory " + dir);
+        });
+    }
+
     private static RpcException locked(String tx, String what) {
         return new RpcException(StatusCode.TX_LOCKED, "rename transaction " + tx + " holds " + what);
     }

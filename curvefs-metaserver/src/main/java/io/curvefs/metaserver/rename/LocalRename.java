@@ -54,7 +54,12 @@ public final class LocalRename {
         StickyBit.check(parents.get(r.getSrcParent()), moved.orElse(null), r.getCallerUid());
         boolean movesDir = src.getType() == FsFileType.TYPE_DIRECTORY;
         if (movesDir && r.getSrcParent() != r.getDstParent()) {
-            requireNotIntoItself(w, p, src.getInodeId(), r.getDstParent());
+            if (moved.isEmpty()) {
+                throw new RpcException(StatusCode.CROSS_PARTITION, "directory " + src.getInodeId()
+                        + " lives in another partition: its move is checked there");
+            }
+            TxLocks.requirePlaceUnlocked(w, p, src.getInodeId());
+            requireNotIntoItself(w, p, src.getInodeId(), r.getDstParent(), true);
         }
         Time time = r.getTime();
         if (existing.isPresent()) {
@@ -106,10 +111,13 @@ public final class LocalRename {
     }
 
     /**
-     * EINVAL when the new parent is the moved directory or below it, as far as the ancestors live in this
-     * partition; the client walks the part of the chain that lies elsewhere.
+     * EINVAL when the new parent is the moved directory or below it. The walk follows the parents up
+     * through this partition. With {@code wholeWay} it must reach the root here, through directories
+     * no rename transaction holds (else CROSS_PARTITION or TX_LOCKED): then the check is exact, because
+     * this command is atomic. Without, it stops where the way leaves the partition (the transaction holds
+     * the whole way by other means).
      */
-    static void requireNotIntoItself(MetaWriter w, PartitionState p, long dir, long dstParent) {
+    static void requireNotIntoItself(MetaWriter w, PartitionState p, long dir, long dstParent, boolean wholeWay) {
         long at = dstParent;
         for (int depth = 0; depth < MAX_DEPTH; depth++) {
             if (at == dir) {
@@ -117,8 +125,15 @@ public final class LocalRename {
                         + " into its own subtree");
             }
             Optional<Inode> inode = EntryRemoval.localInode(w, p, at);
+            if (wholeWay && inode.isEmpty()) {
+                throw new RpcException(StatusCode.CROSS_PARTITION, "directory " + at + " on the way from "
+                        + dstParent + " to the root lives in another partition");
+            }
             if (inode.isEmpty() || inode.get().getParentCount() == 0) {
                 return;
+            }
+            if (wholeWay) {
+                TxLocks.requirePlaceUnlocked(w, p, at);
             }
             at = inode.get().getParent(0);
         }

@@ -40,6 +40,9 @@ final class TxApply {
                         deleted.add(dropped.inode());
                     }
                 });
+                case KEEP_PARENT -> {
+                    // only held while the transaction was undecided
+                }
                 default -> throw new IllegalStateException("prepared intent of unknown kind " + i.getKind());
             }
         }

@@ -20,6 +20,7 @@ import io.curvefs.proto.metaserver.PrepareTxResponse;
 import io.curvefs.proto.metaserver.TxIntent;
 import io.curvefs.proto.metaserver.TxRecord;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -54,8 +55,9 @@ public final class TxPrepare {
         switch (i.getKind()) {
             case REMOVE_NAME -> checkRemove(w, p, tx, i);
             case PLACE_NAME -> checkPlace(w, p, tx, i);
-            case MOVE_INODE -> InodeOperations.require(w, p, i.getInodeId());
+            case MOVE_INODE -> checkMove(w, p, i);
             case DROP_INODE -> checkDrop(w, p, i);
+            case KEEP_PARENT -> checkKeepParent(w, p, i);
             default -> throw new RpcException(StatusCode.INVALID_ARGUMENT, "unknown intent " + i.getKind());
         }
     }
@@ -97,8 +99,28 @@ public final class TxPrepare {
             StickyBit.check(parent, EntryRemoval.localInode(w, p, found).orElse(null), tx.getCallerUid());
         }
         if (movesDir && i.getSrcParent() != i.getParent()) {
-            LocalRename.requireNotIntoItself(w, p, i.getInodeId(), i.getParent());
+            LocalRename.requireNotIntoItself(w, p, i.getInodeId(), i.getParent(), false);
         }
+    }
+
+    private static void checkMove(MetaWriter w, PartitionState p, TxIntent i) {
+        InodeOperations.require(w, p, i.getInodeId());
+        if (TxNames.holdsPlace(i)) {
+            TxLocks.requirePlaceUnlocked(w, p, i.getInodeId());
+        }
+    }
+
+    /**
+     * The client walked from the new parent to the root and saw this directory under {@code parent}; it
+     * must still be there, and stays there until the transaction ends. With every directory on that way
+     * held, the moved directory (held too) cannot come to lie on it before the commit.
+     */
+    private static void checkKeepParent(MetaWriter w, PartitionState p, TxIntent i) {
+        Inode dir = InodeOperations.require(w, p, i.getInodeId());
+        if (dir.getType() != FsFileType.TYPE_DIRECTORY || !dir.getParentList().equals(List.of(i.getParent()))) {
+            throw conflict("directory " + i.getInodeId() + " is no longer under " + i.getParent());
+        }
+        TxLocks.requirePlaceUnlocked(w, p, i.getInodeId());
     }
 
     private static void checkDrop(MetaWriter w, PartitionState p, TxIntent i) {

@@ -18,6 +18,8 @@ import java.nio.charset.StandardCharsets;
  *   'R' '|' clientId(UTF-8) '|' slot(2)      -> RequestRecord: the idempotency slot seq % 1024
  *   'L' pid parent(8) name(UTF-8)            -> tx id: a rename transaction holds this name ("" = the
  *                                               whole directory, which the transaction removes)
+ *   'L' pid FF*8 ino(8)                      -> tx id: a rename transaction holds this directory's place in
+ *                                               the tree (no inode id is 2^64-1, so no directory's names)
  *   'T' pid txId(UTF-8)                      -> TxRecord: a rename transaction this partition takes part in
  * </pre>
  * The raft applied index lives under a key starting with byte 0 (RocksStore), outside these tables.
@@ -101,6 +103,11 @@ public final class MetaKeys {
     /** Every lock in directory {@code parent}, including the one on the directory itself. */
     public static byte[] txLocksIn(int partitionId, long parent) {
         return txLock(partitionId, parent, "");
+    }
+
+    /** The lock of a directory's parent (see the class comment). */
+    public static byte[] txInodeLock(int partitionId, long ino) {
+        return ByteBuffer.allocate(21).put(TX_LOCK).putInt(partitionId).putLong(-1L).putLong(ino).array();
     }
 
     public static byte[] tx(int partitionId, String txId) {

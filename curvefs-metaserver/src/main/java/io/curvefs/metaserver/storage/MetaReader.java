@@ -88,6 +88,12 @@ public class MetaReader {
         return Optional.ofNullable(found[0]);
     }
 
+    /** The transaction holding the directory's parent, if any. */
+    public Optional<String> txInodeLock(int partitionId, long ino) {
+        byte[] v = kv.get(MetaKeys.txInodeLock(partitionId, ino));
+        return v == null ? Optional.empty() : Optional.of(new String(v, StandardCharsets.UTF_8));
+    }
+
     public Optional<TxRecord> tx(int partitionId, String txId) {
         return Optional.ofNullable(parse(kv.get(MetaKeys.tx(partitionId, txId)), TxRecord.parser()));
     }

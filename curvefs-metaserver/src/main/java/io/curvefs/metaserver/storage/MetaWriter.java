@@ -53,6 +53,14 @@ public final class MetaWriter extends MetaReader {
         batch.delete(MetaKeys.txLock(partitionId, parent, name));
     }
 
+    public void putTxInodeLock(int partitionId, long ino, String txId) {
+        batch.put(MetaKeys.txInodeLock(partitionId, ino), txId.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void deleteTxInodeLock(int partitionId, long ino) {
+        batch.delete(MetaKeys.txInodeLock(partitionId, ino));
+    }
+
     public void putTx(int partitionId, TxRecord tx) {
         batch.put(MetaKeys.tx(partitionId, tx.getTxId()), tx.toByteArray());
     }

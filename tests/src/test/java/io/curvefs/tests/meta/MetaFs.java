@@ -37,6 +37,11 @@ final class MetaFs implements AutoCloseable {
                 "--s3-ak", s3.accessKey(), "--s3-sk", s3.secretKey(), "--s3-bucket", s3.bucket());
         assertEquals(0, result.exitCode(), () -> "create-fs " + fsName + " failed: " + result.stdout()
                 + result.stderr());
+        return open(cluster, fsName);
+    }
+
+    /** Another client of an existing file system, as a second mount would be (own client id). */
+    static MetaFs open(LocalCluster cluster, String fsName) {
         CurveRpcClient rpc = new CurveRpcClient(cluster.clusterToken());
         try {
             MdsClient mds = new MdsClient(rpc, cluster.mdsAddrs(), RetryPolicy.DEFAULT);
