@@ -5,20 +5,16 @@ import io.curvefs.common.storage.RocksStore;
 import io.curvefs.metaserver.dentry.DentryOperations;
 import io.curvefs.metaserver.dentry.EntryRemoval;
 import io.curvefs.metaserver.inode.InodeOperations;
-import io.curvefs.metaserver.partition.PartitionOperations;
 import io.curvefs.metaserver.rename.LocalRename;
 import io.curvefs.metaserver.rename.TxOutcome;
 import io.curvefs.metaserver.rename.TxPrepare;
 import io.curvefs.metaserver.storage.MetaWriter;
-import io.curvefs.proto.common.PartitionInfo;
 import io.curvefs.proto.common.StatusCode;
 import io.curvefs.proto.metaserver.AbortTxRequest;
 import io.curvefs.proto.metaserver.CommitTxRequest;
 import io.curvefs.proto.metaserver.CreateDentryRequest;
 import io.curvefs.proto.metaserver.CreateInodeRequest;
 import io.curvefs.proto.metaserver.CreateNodeRequest;
-import io.curvefs.proto.metaserver.CreatePartitionRequest;
-import io.curvefs.proto.metaserver.CreateRootInodeRequest;
 import io.curvefs.proto.metaserver.Dentry;
 import io.curvefs.proto.metaserver.FinishTxRequest;
 import io.curvefs.proto.metaserver.FsFileType;
@@ -52,31 +48,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Partition 1 (ids 0-999) holds the root; partition 2 (ids 1000-1999) holds directory "d2" and its entries.
  */
 class RenameTxTest {
-    private static final int FS = 3;
-    private static final PartitionRef P1 = ref(1);
-    private static final PartitionRef P2 = ref(2);
+    private static final PartitionRef P1 = TwoPartitions.P1;
+    private static final PartitionRef P2 = TwoPartitions.P2;
     private static final Time T1 = Time.newBuilder().setSec(1_700_000_000L).build();
     private static final Time T2 = Time.newBuilder().setSec(1_700_000_500L).setNsec(7).build();
-    private static final long ROOT = 1;
+    private static final long ROOT = TwoPartitions.ROOT;
 
     private RocksStore store;
     private MetaWriter w;
     private Inode d2;
 
-    private static PartitionRef ref(int id) {
-        return PartitionRef.newBuilder().setPoolId(1).setCopysetId(1).setPartitionId(id).build();
-    }
-
     @BeforeEach
     void partitions(@TempDir Path dir) {
         store = new RocksStore(dir.resolve("db"));
         w = new MetaWriter(store.newBatch());
-        PartitionOperations ops = new PartitionOperations(1, 1);
-        ops.create(w, CreatePartitionRequest.newBuilder().setPartition(PartitionInfo.newBuilder().setFsId(FS)
-                .setPoolId(1).setCopysetId(1).setPartitionId(1).setStart(0).setEnd(999).setHoldsRoot(true)).build());
-        ops.create(w, CreatePartitionRequest.newBuilder().setPartition(PartitionInfo.newBuilder().setFsId(FS)
-                .setPoolId(1).setCopysetId(1).setPartitionId(2).setStart(1000).setEnd(1999)).build());
-        InodeOperations.createRoot(w, CreateRootInodeRequest.newBuilder().setPartition(P1).setMode(040755).setTime(T1).build());
+        TwoPartitions.create(w, 040755, T1);
         d2 = InodeOperations.create(w, CreateInodeRequest.newBuilder().setPartition(P2).setType(FsFileType.TYPE_DIRECTORY)
                 .setMode(040755).setParent(ROOT).setTime(T1).build()).getInode();
         DentryOperations.create(w, CreateDentryRequest.newBuilder().setPartition(P1).setDentry(Dentry.newBuilder()
@@ -154,6 +140,18 @@ class RenameTxTest {
                         .setVictim(g.getInodeId()).setVictimType(FsFileType.TYPE_S3).setSrcParent(ROOT),
                 intent(TxIntent.Kind.DROP_INODE, d2.getInodeId(), "", g.getInodeId(), FsFileType.TYPE_S3)));
         return id;
+    }
+
+    /** /sub (inode in partition 1) moves to /d2/sub: both parts prepared, d2 held under the root. */
+    private void prepareSubIntoD2(String id, Inode sub) {
+        prepare(P1, tx(id, TxRecord.State.PENDING, List.of(2),
+                intent(TxIntent.Kind.REMOVE_NAME, ROOT, "sub", sub.getInodeId(), FsFileType.TYPE_DIRECTORY),
+                intent(TxIntent.Kind.MOVE_INODE, ROOT, "", sub.getInodeId(), FsFileType.TYPE_DIRECTORY)
+                        .setNewParent(d2.getInodeId())));
+        prepare(P2, tx(id, TxRecord.State.PREPARED, List.of(),
+                intent(TxIntent.Kind.PLACE_NAME, d2.getInodeId(), "sub", sub.getInodeId(), FsFileType.TYPE_DIRECTORY)
+                        .setSrcParent(ROOT),
+                intent(TxIntent.Kind.KEEP_PARENT, ROOT, "", d2.getInodeId(), FsFileType.TYPE_DIRECTORY)));
     }
 
     @Test
@@ -236,13 +234,7 @@ class RenameTxTest {
         Inode sub = node(P1, ROOT, "sub", FsFileType.TYPE_DIRECTORY);
         int rootLinks = inode(ROOT).getNlink();
         int d2Links = inode(d2.getInodeId()).getNlink();
-        prepare(P1, tx("tx-dir", TxRecord.State.PENDING, List.of(2),
-                intent(TxIntent.Kind.REMOVE_NAME, ROOT, "sub", sub.getInodeId(), FsFileType.TYPE_DIRECTORY),
-                intent(TxIntent.Kind.MOVE_INODE, ROOT, "", sub.getInodeId(), FsFileType.TYPE_DIRECTORY)
-                        .setNewParent(d2.getInodeId())));
-        prepare(P2, tx("tx-dir", TxRecord.State.PREPARED, List.of(),
-                intent(TxIntent.Kind.PLACE_NAME, d2.getInodeId(), "sub", sub.getInodeId(), FsFileType.TYPE_DIRECTORY)
-                        .setSrcParent(ROOT)));
+        prepareSubIntoD2("tx-dir", sub);
         commit(P1, "tx-dir", true);
         commit(P2, "tx-dir", false);
         finish("tx-dir");
@@ -291,14 +283,7 @@ class RenameTxTest {
     void aMovingDirectoryAndTheWayToItsNewParentAreHeldUntilTheTransactionEnds() {
         Inode sub = node(P1, ROOT, "sub", FsFileType.TYPE_DIRECTORY);
         Inode other = node(P1, ROOT, "other", FsFileType.TYPE_DIRECTORY);
-        prepare(P1, tx("t1", TxRecord.State.PENDING, List.of(2),
-                intent(TxIntent.Kind.REMOVE_NAME, ROOT, "sub", sub.getInodeId(), FsFileType.TYPE_DIRECTORY),
-                intent(TxIntent.Kind.MOVE_INODE, ROOT, "", sub.getInodeId(), FsFileType.TYPE_DIRECTORY)
-                        .setNewParent(d2.getInodeId())));
-        prepare(P2, tx("t1", TxRecord.State.PREPARED, List.of(),
-                intent(TxIntent.Kind.PLACE_NAME, d2.getInodeId(), "sub", sub.getInodeId(), FsFileType.TYPE_DIRECTORY)
-                        .setSrcParent(ROOT),
-                intent(TxIntent.Kind.KEEP_PARENT, ROOT, "", d2.getInodeId(), FsFileType.TYPE_DIRECTORY)));
+        prepareSubIntoD2("t1", sub);
         // d2 may not move while t1 relies on where it is, nor may sub be relied on while it moves
         refused(StatusCode.TX_LOCKED, () -> prepare(P2, tx("t2", TxRecord.State.PREPARED, List.of(),
                 intent(TxIntent.Kind.MOVE_INODE, ROOT, "", d2.getInodeId(), FsFileType.TYPE_DIRECTORY)

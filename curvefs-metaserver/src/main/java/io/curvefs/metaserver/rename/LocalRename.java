@@ -85,14 +85,7 @@ public final class LocalRename {
     private static void replace(MetaWriter w, PartitionState p, RenameRequest r, Dentry victim, boolean movesDir,
                                 Map<Long, Inode> parents, RenameResponse.Builder out) {
         boolean victimIsDir = victim.getType() == FsFileType.TYPE_DIRECTORY;
-        if (movesDir && !victimIsDir) {
-            throw new RpcException(StatusCode.NOT_DIRECTORY, "cannot replace non-directory '" + r.getDstName()
-                    + "' by a directory");
-        }
-        if (!movesDir && victimIsDir) {
-            throw new RpcException(StatusCode.IS_DIRECTORY, "cannot replace directory '" + r.getDstName()
-                    + "' by a non-directory");
-        }
+        requireReplaceable(movesDir, victimIsDir, r.getDstName());
         Optional<Inode> inode = EntryRemoval.localInode(w, p, victim.getInodeId());
         if (victimIsDir && inode.isEmpty()) {
             throw new RpcException(StatusCode.CROSS_PARTITION, "directory " + victim.getInodeId()
@@ -108,6 +101,18 @@ public final class LocalRename {
         p.dentryRemoved();
         parents.compute(r.getDstParent(), (id, dir) -> ParentDirectory.unlinked(dir, victim.getType(), r.getTime()));
         out.setReplaced(victim);
+    }
+
+    /** ENOTDIR for a directory replacing a non-directory, EISDIR for the reverse. */
+    static void requireReplaceable(boolean movesDir, boolean victimIsDir, String name) {
+        if (movesDir && !victimIsDir) {
+            throw new RpcException(StatusCode.NOT_DIRECTORY, "cannot replace non-directory '" + name
+                    + "' by a directory");
+        }
+        if (!movesDir && victimIsDir) {
+            throw new RpcException(StatusCode.IS_DIRECTORY, "cannot replace directory '" + name
+                    + "' by a non-directory");
+        }
     }
 
     /**

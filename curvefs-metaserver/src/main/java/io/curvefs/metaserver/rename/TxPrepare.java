@@ -87,15 +87,8 @@ public final class TxPrepare {
         }
         boolean movesDir = i.getType() == FsFileType.TYPE_DIRECTORY;
         if (existing.isPresent()) {
-            boolean victimIsDir = existing.get().getType() == FsFileType.TYPE_DIRECTORY;
-            if (movesDir && !victimIsDir) {
-                throw new RpcException(StatusCode.NOT_DIRECTORY, "cannot replace non-directory '" + i.getName()
-                        + "' by a directory");
-            }
-            if (!movesDir && victimIsDir) {
-                throw new RpcException(StatusCode.IS_DIRECTORY, "cannot replace directory '" + i.getName()
-                        + "' by a non-directory");
-            }
+            LocalRename.requireReplaceable(movesDir, existing.get().getType() == FsFileType.TYPE_DIRECTORY,
+                    i.getName());
             StickyBit.check(parent, EntryRemoval.localInode(w, p, found).orElse(null), tx.getCallerUid());
         }
         if (movesDir && i.getSrcParent() != i.getParent()) {

@@ -174,7 +174,21 @@ class RenameCrashTest {
             }
         }
         assertTrue(killed[0] >= 0, "the hook ran at " + step);
+        awaitServing(cluster.metaserverAddrs().get(killed[0]));
         return c;
+    }
+
+    /**
+     * Until the restarted node has loaded every copyset of the fs, it answers COPYSET_NOT_FOUND, which a
+     * client takes for a stale route and retries only briefly: the next case must not start before.
+     */
+    private void awaitServing(String peer) {
+        for (Route route : fs.meta.router().routes()) {
+            PartitionInfo p = route.partition();
+            CopysetProbe probe = new CopysetProbe(cluster.rpcClient(), p.getPoolId(), p.getCopysetId());
+            Await.until(LEADER_WAIT, "copyset " + p.getCopysetId() + " on restarted " + peer,
+                    () -> probe.status(peer, false) != null);
+        }
     }
 
     private int killLeaderOf(int partitionId) {

@@ -30,12 +30,16 @@ final class MountCluster implements AutoCloseable {
     }
 
     static MountCluster start(Class<?> testClass, String fsName) throws IOException {
+        return start(testClass, fsName, LocalCluster.Options.defaults());
+    }
+
+    static MountCluster start(Class<?> testClass, String fsName, LocalCluster.Options options) throws IOException {
         Path work = Path.of("target", "clusters", testClass.getSimpleName() + "-" + System.currentTimeMillis())
                 .toAbsolutePath();
         EmbeddedS3 s3 = EmbeddedS3.start(work.resolve("s3"));
         LocalCluster cluster = null;
         try {
-            cluster = LocalCluster.start(work.resolve("cluster"), LocalCluster.Options.defaults());
+            cluster = LocalCluster.start(work.resolve("cluster"), options);
             var created = cluster.tool("create-fs", "--fsname", fsName, "--s3-endpoint", s3.endpoint(),
                     "--s3-ak", s3.accessKey(), "--s3-sk", s3.secretKey(), "--s3-bucket", s3.bucket());
             assertEquals(0, created.exitCode(), () -> "create-fs failed: " + created.stdout() + created.stderr());
