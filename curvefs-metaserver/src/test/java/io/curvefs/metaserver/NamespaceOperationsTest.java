@@ -19,14 +19,12 @@ import io.curvefs.proto.metaserver.GetDentryResponse;
 import io.curvefs.proto.metaserver.Inode;
 import io.curvefs.proto.metaserver.LinkRequest;
 import io.curvefs.proto.metaserver.LinkResponse;
-import io.curvefs.proto.metaserver.PartitionRef;
 import io.curvefs.proto.metaserver.RemoveEntryRequest;
 import io.curvefs.proto.metaserver.RemoveEntryResponse;
 import io.curvefs.proto.metaserver.RenameRequest;
 import io.curvefs.proto.metaserver.RenameResponse;
 import io.curvefs.proto.metaserver.S3ChunkInfo;
 import io.curvefs.proto.metaserver.S3ChunkInfoList;
-import io.curvefs.proto.metaserver.Time;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.List;
 
+import static io.curvefs.metaserver.TwoPartitions.P1;
+import static io.curvefs.metaserver.TwoPartitions.P2;
+import static io.curvefs.metaserver.TwoPartitions.ROOT;
+import static io.curvefs.metaserver.TwoPartitions.T1;
+import static io.curvefs.metaserver.TwoPartitions.T2;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -47,12 +50,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * they change, including inodes that live in another partition (left to the caller).
  */
 class NamespaceOperationsTest {
-    private static final PartitionRef P1 = TwoPartitions.P1;
-    private static final PartitionRef P2 = TwoPartitions.P2;
-    private static final Time T1 = Time.newBuilder().setSec(1_700_000_000L).build();
-    private static final Time T2 = Time.newBuilder().setSec(1_700_000_500L).setNsec(7).build();
-    private static final long ROOT = TwoPartitions.ROOT;
-
     private RocksStore store;
     private MetaWriter w;
 
@@ -60,7 +57,7 @@ class NamespaceOperationsTest {
     void partitions(@TempDir Path dir) {
         store = new RocksStore(dir.resolve("db"));
         w = new MetaWriter(store.newBatch());
-        TwoPartitions.create(w, 041777, T1);
+        TwoPartitions.create(w, 041777);
     }
 
     @AfterEach

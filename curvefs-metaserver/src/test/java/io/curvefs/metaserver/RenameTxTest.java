@@ -25,7 +25,6 @@ import io.curvefs.proto.metaserver.PartitionRef;
 import io.curvefs.proto.metaserver.PrepareTxRequest;
 import io.curvefs.proto.metaserver.RemoveEntryRequest;
 import io.curvefs.proto.metaserver.RenameRequest;
-import io.curvefs.proto.metaserver.Time;
 import io.curvefs.proto.metaserver.TxIntent;
 import io.curvefs.proto.metaserver.TxRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -37,6 +36,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.List;
 
+import static io.curvefs.metaserver.TwoPartitions.P1;
+import static io.curvefs.metaserver.TwoPartitions.P2;
+import static io.curvefs.metaserver.TwoPartitions.ROOT;
+import static io.curvefs.metaserver.TwoPartitions.T1;
+import static io.curvefs.metaserver.TwoPartitions.T2;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -48,12 +52,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Partition 1 (ids 0-999) holds the root; partition 2 (ids 1000-1999) holds directory "d2" and its entries.
  */
 class RenameTxTest {
-    private static final PartitionRef P1 = TwoPartitions.P1;
-    private static final PartitionRef P2 = TwoPartitions.P2;
-    private static final Time T1 = Time.newBuilder().setSec(1_700_000_000L).build();
-    private static final Time T2 = Time.newBuilder().setSec(1_700_000_500L).setNsec(7).build();
-    private static final long ROOT = TwoPartitions.ROOT;
-
     private RocksStore store;
     private MetaWriter w;
     private Inode d2;
@@ -62,7 +60,7 @@ class RenameTxTest {
     void partitions(@TempDir Path dir) {
         store = new RocksStore(dir.resolve("db"));
         w = new MetaWriter(store.newBatch());
-        TwoPartitions.create(w, 040755, T1);
+        TwoPartitions.create(w, 040755);
         d2 = InodeOperations.create(w, CreateInodeRequest.newBuilder().setPartition(P2).setType(FsFileType.TYPE_DIRECTORY)
                 .setMode(040755).setParent(ROOT).setTime(T1).build()).getInode();
         DentryOperations.create(w, CreateDentryRequest.newBuilder().setPartition(P1).setDentry(Dentry.newBuilder()
@@ -130,28 +128,28 @@ class RenameTxTest {
 
     /** /f (inode in partition 1) replaces /d2/g (inode in partition 2): both parts prepared. */
     private String prepareFileOverFile(Inode f, Inode g) {
-        String id = "tx-file";
-        prepare(P1, tx(id, TxRecord.State.PENDING, List.of(2),
-                intent(TxIntent.Kind.REMOVE_NAME, ROOT, "f", f.getInodeId(), FsFileType.TYPE_S3),
-                intent(TxIntent.Kind.MOVE_INODE, ROOT, "", f.getInodeId(), FsFileType.TYPE_S3)
-                        .setNewParent(d2.getInodeId())));
-        prepare(P2, tx(id, TxRecord.State.PREPARED, List.of(),
+        prepareIntoD2("tx-file", f, "f",
                 intent(TxIntent.Kind.PLACE_NAME, d2.getInodeId(), "g", f.getInodeId(), FsFileType.TYPE_S3)
                         .setVictim(g.getInodeId()).setVictimType(FsFileType.TYPE_S3).setSrcParent(ROOT),
-                intent(TxIntent.Kind.DROP_INODE, d2.getInodeId(), "", g.getInodeId(), FsFileType.TYPE_S3)));
-        return id;
+                intent(TxIntent.Kind.DROP_INODE, d2.getInodeId(), "", g.getInodeId(), FsFileType.TYPE_S3));
+        return "tx-file";
     }
 
     /** /sub (inode in partition 1) moves to /d2/sub: both parts prepared, d2 held under the root. */
     private void prepareSubIntoD2(String id, Inode sub) {
-        prepare(P1, tx(id, TxRecord.State.PENDING, List.of(2),
-                intent(TxIntent.Kind.REMOVE_NAME, ROOT, "sub", sub.getInodeId(), FsFileType.TYPE_DIRECTORY),
-                intent(TxIntent.Kind.MOVE_INODE, ROOT, "", sub.getInodeId(), FsFileType.TYPE_DIRECTORY)
-                        .setNewParent(d2.getInodeId())));
-        prepare(P2, tx(id, TxRecord.State.PREPARED, List.of(),
+        prepareIntoD2(id, sub, "sub",
                 intent(TxIntent.Kind.PLACE_NAME, d2.getInodeId(), "sub", sub.getInodeId(), FsFileType.TYPE_DIRECTORY)
                         .setSrcParent(ROOT),
-                intent(TxIntent.Kind.KEEP_PARENT, ROOT, "", d2.getInodeId(), FsFileType.TYPE_DIRECTORY)));
+                intent(TxIntent.Kind.KEEP_PARENT, ROOT, "", d2.getInodeId(), FsFileType.TYPE_DIRECTORY));
+    }
+
+    /** The primary's part of moving /name (inode in partition 1) into d2, then partition 2's part. */
+    private void prepareIntoD2(String id, Inode moved, String name, TxIntent.Builder... atP2) {
+        prepare(P1, tx(id, TxRecord.State.PENDING, List.of(2),
+                intent(TxIntent.Kind.REMOVE_NAME, ROOT, name, moved.getInodeId(), moved.getType()),
+                intent(TxIntent.Kind.MOVE_INODE, ROOT, "", moved.getInodeId(), moved.getType())
+                        .setNewParent(d2.getInodeId())));
+        prepare(P2, tx(id, TxRecord.State.PREPARED, List.of(), atP2));
     }
 
     @Test

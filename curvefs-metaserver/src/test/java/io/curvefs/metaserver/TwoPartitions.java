@@ -15,6 +15,9 @@ final class TwoPartitions {
     static final PartitionRef P1 = ref(1);
     static final PartitionRef P2 = ref(2);
     static final long ROOT = 1;
+    /** When the partitions and the root were made, and a later time for changes. */
+    static final Time T1 = Time.newBuilder().setSec(1_700_000_000L).build();
+    static final Time T2 = Time.newBuilder().setSec(1_700_000_500L).setNsec(7).build();
 
     private TwoPartitions() {
     }
@@ -23,13 +26,13 @@ final class TwoPartitions {
         return PartitionRef.newBuilder().setPoolId(1).setCopysetId(1).setPartitionId(id).build();
     }
 
-    static void create(MetaWriter w, int rootMode, Time time) {
+    static void create(MetaWriter w, int rootMode) {
         PartitionOperations ops = new PartitionOperations(1, 1);
         ops.create(w, CreatePartitionRequest.newBuilder().setPartition(PartitionInfo.newBuilder().setFsId(FS)
                 .setPoolId(1).setCopysetId(1).setPartitionId(1).setStart(0).setEnd(999).setHoldsRoot(true)).build());
         ops.create(w, CreatePartitionRequest.newBuilder().setPartition(PartitionInfo.newBuilder().setFsId(FS)
                 .setPoolId(1).setCopysetId(1).setPartitionId(2).setStart(1000).setEnd(1999)).build());
         InodeOperations.createRoot(w, CreateRootInodeRequest.newBuilder().setPartition(P1).setMode(rootMode)
-                .setTime(time).build());
+                .setTime(T1).build());
     }
 }

@@ -36,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Issue 4, show 2: two mounts of one file system rename files and directories at random for a minute,
  * within and across directories, over a shared tree. Partitions are tiny (16 ids), so the tree spreads
- * over many partitions and most moves across directories are rename transactions. Every move goes to a
+ * over many partitions and many moves across directories are rename transactions (the test counts those
+ * whose directories live in different partitions). Every move goes to a
  * fresh name, so no rename replaces anything: afterwards the files (by inode number and content) are
  * exactly those created, each once, the directories too, and the tree walk finds every entry, link
  * count and parent list consistent and no inode unreachable.
@@ -51,10 +52,13 @@ class RenameConcurrencyTest {
     private static final Duration RUN_LIMIT = RUN.plusMinutes(3);
     /** Far below what a minute gives on a slow machine, far above zero. */
     private static final int MIN_MOVES_ACROSS = 100;
+    private static final int MIN_MOVES_ACROSS_PARTITIONS = 30;
     private static final long SEED = 20261122L;
 
     private final AtomicInteger moved = new AtomicInteger();
     private final AtomicInteger movedAcross = new AtomicInteger();
+    /** The directories (from, to) of each move across directories, by inode number. */
+    private final List<long[]> acrossDirs = Collections.synchronizedList(new ArrayList<>());
     private final List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
 
     @Test
@@ -89,6 +93,9 @@ class RenameConcurrencyTest {
                 assertEquals(0, checker.unmount(), () -> "checker exit code; log:\n" + checker.tail());
             }
             try (MetaFs fs = MetaFs.open(env.cluster, env.fsName)) {
+                long acrossPartitions = acrossDirs.stream()
+                        .filter(pair -> fs.meta().partitionOf(pair[0]) != fs.meta().partitionOf(pair[1])).count();
+                assertTrue(acrossPartitions >= MIN_MOVES_ACROSS_PARTITIONS, "rename transactions: " + acrossPartitions);
                 TreeCheck.Tree tree = TreeCheck.check(fs.meta());
                 assertEquals(unreachable, TreeCheck.unreachable(fs.meta(), tree), "inodes nobody can reach");
                 assertEquals(List.of(), TreeCheck.openTransactions(fs.meta()), "transactions left open");
@@ -144,10 +151,13 @@ class RenameConcurrencyTest {
                 if (src == null || dstDir == null) {
                     continue;
                 }
+                long from = ino(src.getParent());
+                long to = ino(dstDir);
                 Files.move(src, dstDir.resolve("w" + worker + "-" + n), StandardCopyOption.ATOMIC_MOVE);
                 moved.incrementAndGet();
-                if (!src.getParent().equals(dstDir)) {
+                if (from != to) {
                     movedAcross.incrementAndGet();
+                    acrossDirs.add(new long[] {from, to});
                 }
             } catch (NoSuchFileException | UncheckedIOException e) {
                 // another worker moved a name on the way first
@@ -181,13 +191,17 @@ class RenameConcurrencyTest {
         }
     }
 
+    private static long ino(Path p) throws IOException {
+        return (Long) Files.getAttribute(p, "unix:ino");
+    }
+
     /** Every regular file under the root by inode number, each seen once. */
     private static Map<Long, String> files(Path root) throws IOException {
         Map<Long, String> out = new HashMap<>();
         try (Stream<Path> all = Files.walk(root)) {
             for (Path p : (Iterable<Path>) all::iterator) {
                 if (Files.isRegularFile(p)) {
-                    assertNull(out.put((Long) Files.getAttribute(p, "unix:ino"), Files.readString(p)),
+                    assertNull(out.put(ino(p), Files.readString(p)),
                             "a file under two names: " + p);
                 }
             }
@@ -200,7 +214,7 @@ class RenameConcurrencyTest {
         try (Stream<Path> all = Files.walk(root)) {
             for (Path p : (Iterable<Path>) all::iterator) {
                 if (Files.isDirectory(p) && !p.equals(root)) {
-                    assertTrue(out.add((Long) Files.getAttribute(p, "unix:ino")), "a directory twice: " + p);
+                    assertTrue(out.add(ino(p)), "a directory twice: " + p);
                 }
             }
         }
