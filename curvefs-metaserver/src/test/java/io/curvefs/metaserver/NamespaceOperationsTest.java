@@ -7,30 +7,24 @@ import io.curvefs.metaserver.dentry.EntryLink;
 import io.curvefs.metaserver.dentry.EntryRemoval;
 import io.curvefs.metaserver.inode.ChunkOperations;
 import io.curvefs.metaserver.inode.InodeOperations;
-import io.curvefs.metaserver.partition.PartitionOperations;
 import io.curvefs.metaserver.rename.LocalRename;
 import io.curvefs.metaserver.storage.MetaWriter;
-import io.curvefs.proto.common.PartitionInfo;
 import io.curvefs.proto.common.StatusCode;
 import io.curvefs.proto.metaserver.AppendS3ChunkInfoRequest;
 import io.curvefs.proto.metaserver.CreateInodeRequest;
 import io.curvefs.proto.metaserver.CreateNodeRequest;
-import io.curvefs.proto.metaserver.CreatePartitionRequest;
-import io.curvefs.proto.metaserver.CreateRootInodeRequest;
 import io.curvefs.proto.metaserver.FsFileType;
 import io.curvefs.proto.metaserver.GetDentryRequest;
 import io.curvefs.proto.metaserver.GetDentryResponse;
 import io.curvefs.proto.metaserver.Inode;
 import io.curvefs.proto.metaserver.LinkRequest;
 import io.curvefs.proto.metaserver.LinkResponse;
-import io.curvefs.proto.metaserver.PartitionRef;
 import io.curvefs.proto.metaserver.RemoveEntryRequest;
 import io.curvefs.proto.metaserver.RemoveEntryResponse;
 import io.curvefs.proto.metaserver.RenameRequest;
 import io.curvefs.proto.metaserver.RenameResponse;
 import io.curvefs.proto.metaserver.S3ChunkInfo;
 import io.curvefs.proto.metaserver.S3ChunkInfoList;
-import io.curvefs.proto.metaserver.Time;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,6 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.List;
 
+import static io.curvefs.metaserver.TwoPartitions.P1;
+import static io.curvefs.metaserver.TwoPartitions.P2;
+import static io.curvefs.metaserver.TwoPartitions.ROOT;
+import static io.curvefs.metaserver.TwoPartitions.T1;
+import static io.curvefs.metaserver.TwoPartitions.T2;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -51,13 +50,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * they change, including inodes that live in another partition (left to the caller).
  */
 class NamespaceOperationsTest {
-    private static final int FS = 3;
-    private static final PartitionRef P1 = PartitionRef.newBuilder().setPoolId(1).setCopysetId(1).setPartitionId(1).build();
-    private static final PartitionRef P2 = PartitionRef.newBuilder().setPoolId(1).setCopysetId(1).setPartitionId(2).build();
-    private static final Time T1 = Time.newBuilder().setSec(1_700_000_000L).build();
-    private static final Time T2 = Time.newBuilder().setSec(1_700_000_500L).setNsec(7).build();
-    private static final long ROOT = 1;
-
     private RocksStore store;
     private MetaWriter w;
 
@@ -65,12 +57,7 @@ class NamespaceOperationsTest {
     void partitions(@TempDir Path dir) {
         store = new RocksStore(dir.resolve("db"));
         w = new MetaWriter(store.newBatch());
-        PartitionOperations ops = new PartitionOperations(1, 1);
-        ops.create(w, CreatePartitionRequest.newBuilder().setPartition(PartitionInfo.newBuilder().setFsId(FS)
-                .setPoolId(1).setCopysetId(1).setPartitionId(1).setStart(0).setEnd(999).setHoldsRoot(true)).build());
-        ops.create(w, CreatePartitionRequest.newBuilder().setPartition(PartitionInfo.newBuilder().setFsId(FS)
-                .setPoolId(1).setCopysetId(1).setPartitionId(2).setStart(1000).setEnd(1999)).build());
-        InodeOperations.createRoot(w, CreateRootInodeRequest.newBuilder().setPartition(P1).setMode(041777).setTime(T1).build());
+        TwoPartitions.create(w, 041777);
     }
 
     @AfterEach

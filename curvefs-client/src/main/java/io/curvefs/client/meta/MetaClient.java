@@ -56,6 +56,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -81,6 +82,12 @@ public final class MetaClient {
      */
     private static final int MAX_PLACEMENT_ATTEMPTS = 8;
     private static final int LIST_PAGE = 1024;
+    /**
+     * How long a request waits for rename transactions that hold its name: several transaction TTLs, so a
+     * transaction whose client vanished expires and is rolled back within it.
+     */
+    private static final long TX_LOCK_WAIT_NS = TimeUnit.SECONDS.toNanos(30);
+    private static final long TX_LOCK_PAUSE_MS = 20;
 
     private final CurveRpcClient rpc;
     private final MdsClient mds;
@@ -88,12 +95,14 @@ public final class MetaClient {
     private final int fsId;
     /** Serialises asking the MDS for partitions, so concurrent creators do not each ask. */
     private final Object growLock = new Object();
+    private final TxResolver resolver;
 
     public MetaClient(CurveRpcClient rpc, MdsClient mds, int fsId, RetryPolicy policy) {
         this.rpc = rpc;
         this.mds = mds;
         this.fsId = fsId;
         this.router = new PartitionRouter(fsId, mds, peers -> new LeaderChannel(rpc, peers, policy));
+        this.resolver = new TxResolver(new TxCalls(this));
     }
 
     public PartitionRouter router() {
@@ -139,6 +148,11 @@ public final class MetaClient {
         DeleteInodeResponse resp = callOwner(inodeId, ref -> DeleteInodeRequest.newBuilder()
                 .setPartition(ref).setInodeId(inodeId).setTime(time).build());
         return resp.getInode();
+    }
+
+    /** The id of the partition that owns the inode. */
+    public int partitionOf(long inodeId) {
+        return router.route(inodeId).partitionId();
     }
 
     /** Whether two inodes live in one partition, so that one command can change both. */
@@ -278,7 +292,7 @@ public final class MetaClient {
         for (int attempt = 0; attempt < MAX_PLACEMENT_ATTEMPTS; attempt++) {
             int partitionId = writablePartition().partitionId();
             try {
-                CreateInodeResponse resp = call(() -> router.partition(partitionId), ref -> CreateInodeRequest
+                CreateInodeResponse resp = call(() -> router.partition(partitionId), true, ref -> CreateInodeRequest
                         .newBuilder().setPartition(ref).setParent(parent).setType(type).setMode(mode)
                         .setUid(uid).setGid(gid).setRdev(rdev).setSymlink(symlink).setTime(time).build());
                 return resp.getInode();
@@ -327,16 +341,26 @@ public final class MetaClient {
     }
 
     private <R extends Message> R callOwner(long inodeId, Function<PartitionRef, Message> request) {
-        return call(() -> router.route(inodeId), request);
+        return call(() -> router.route(inodeId), true, request);
+    }
+
+    /** A request to a partition by id; {@code resolveLocks}: see {@link #call}. */
+    <R extends Message> R callPartition(int partitionId, boolean resolveLocks, Function<PartitionRef, Message> request) {
+        return call(() -> router.partition(partitionId), resolveLocks, request);
     }
 
     /**
      * Sends a request to the partition {@code route} names, reloading the route when the metaserver
      * says it is stale. The header (client id + seq) is fixed at the first attempt and kept on every
      * resend, so the metaserver sees all attempts as one mutation; only the partition address may change.
+     * With {@code resolveLocks}, a TX_LOCKED answer (a rename transaction holds the name) settles the
+     * partition's transactions, waits for live ones and sends again under a new header: the refusal
+     * changed nothing, but the metaserver remembers it as the answer to the old header.
      */
-    private <R extends Message> R call(Supplier<Route> route, Function<PartitionRef, Message> request) {
+    private <R extends Message> R call(Supplier<Route> route, boolean resolveLocks,
+                                       Function<PartitionRef, Message> request) {
         RequestHeader header = null;
+        long lockDeadline = System.nanoTime() + TX_LOCK_WAIT_NS;
         for (int attempt = 1; ; attempt++) {
             Route target = route.get();
             Message addressed = request.apply(target.ref());
@@ -344,6 +368,14 @@ public final class MetaClient {
             header = Statuses.headerOf(stamped);
             R resp = target.channel().call(stamped);
             StatusCode code = Statuses.statusOf(resp).getCode();
+            if (code == StatusCode.TX_LOCKED && resolveLocks && System.nanoTime() < lockDeadline) {
+                if (!resolver.resolve(target.partitionId())) {
+                    RetryPolicy.pause(TX_LOCK_PAUSE_MS);
+                }
+                header = null;
+                attempt--; // waiting for a transaction is not a routing attempt
+                continue;
+            }
             if (!STALE_ROUTE.contains(code) || attempt == MAX_ROUTE_ATTEMPTS) {
                 return Statuses.requireOk(resp);
             }

@@ -42,7 +42,7 @@ import java.util.function.Supplier;
  * waits in its partition's trash (still readable through open handles of any mount); the partition
  * leader deletes its objects after the retention.
  *
- * <p>Not yet here (issue 4): an atomic rename across partitions (see {@link Renamer}).
+ * <p>Rename across partitions is a transaction (see {@link Renamer}).
  */
 public final class Vfs {
     private static final Logger LOG = LoggerFactory.getLogger(Vfs.class);
@@ -322,7 +322,7 @@ public final class Vfs {
         return openFiles.isOpen(ino) || hidden.holds(ino);
     }
 
-    /** See {@link Renamer}: not atomic across crashes until the rename transaction (issue 4). */
+    /** See {@link Renamer}. */
     public void rename(Caller c, long srcParent, String srcName, long dstParent, String dstName) {
         renamer.rename(c, srcParent, srcName, dstParent, dstName);
     }

@@ -10,9 +10,13 @@ import io.curvefs.metaserver.inode.ChunkOperations;
 import io.curvefs.metaserver.inode.InodeOperations;
 import io.curvefs.metaserver.partition.PartitionOperations;
 import io.curvefs.metaserver.rename.LocalRename;
+import io.curvefs.metaserver.rename.TxOutcome;
+import io.curvefs.metaserver.rename.TxPrepare;
 import io.curvefs.metaserver.storage.MetaWriter;
 import io.curvefs.metaserver.trash.Trash;
+import io.curvefs.proto.metaserver.AbortTxResponse;
 import io.curvefs.proto.metaserver.AppendS3ChunkInfoResponse;
+import io.curvefs.proto.metaserver.CommitTxResponse;
 import io.curvefs.proto.metaserver.CreateDentryResponse;
 import io.curvefs.proto.metaserver.CreateInodeResponse;
 import io.curvefs.proto.metaserver.CreateNodeResponse;
@@ -21,9 +25,11 @@ import io.curvefs.proto.metaserver.CreateRootInodeResponse;
 import io.curvefs.proto.metaserver.DeleteDentryResponse;
 import io.curvefs.proto.metaserver.DeleteInodeResponse;
 import io.curvefs.proto.metaserver.DeletePartitionResponse;
+import io.curvefs.proto.metaserver.FinishTxResponse;
 import io.curvefs.proto.metaserver.LinkResponse;
 import io.curvefs.proto.metaserver.MetaOperation;
 import io.curvefs.proto.metaserver.ReclaimInodeResponse;
+import io.curvefs.proto.metaserver.PrepareTxResponse;
 import io.curvefs.proto.metaserver.RemoveEntryResponse;
 import io.curvefs.proto.metaserver.RenameResponse;
 import io.curvefs.proto.metaserver.UpdateInodeResponse;
@@ -53,6 +59,10 @@ final class OperationApplier {
             case LINK -> op.getLink();
             case RENAME -> op.getRename();
             case RECLAIM_INODE -> op.getReclaimInode();
+            case PREPARE_TX -> op.getPrepareTx();
+            case COMMIT_TX -> op.getCommitTx();
+            case ABORT_TX -> op.getAbortTx();
+            case FINISH_TX -> op.getFinishTx();
             case NOOP, OP_NOT_SET -> throw new IllegalArgumentException("no request in " + op.getOpCase());
         };
     }
@@ -74,6 +84,10 @@ final class OperationApplier {
             case LINK -> LinkResponse.getDefaultInstance();
             case RENAME -> RenameResponse.getDefaultInstance();
             case RECLAIM_INODE -> ReclaimInodeResponse.getDefaultInstance();
+            case PREPARE_TX -> PrepareTxResponse.getDefaultInstance();
+            case COMMIT_TX -> CommitTxResponse.getDefaultInstance();
+            case ABORT_TX -> AbortTxResponse.getDefaultInstance();
+            case FINISH_TX -> FinishTxResponse.getDefaultInstance();
             case NOOP, OP_NOT_SET -> throw new IllegalArgumentException("no response for " + op);
         };
     }
@@ -100,6 +114,10 @@ final class OperationApplier {
                 case LINK -> EntryLink.link(w, op.getLink());
                 case RENAME -> LocalRename.rename(w, op.getRename());
                 case RECLAIM_INODE -> Trash.reclaim(w, op.getReclaimInode());
+                case PREPARE_TX -> TxPrepare.prepare(w, op.getPrepareTx());
+                case COMMIT_TX -> TxOutcome.commit(w, op.getCommitTx());
+                case ABORT_TX -> TxOutcome.abort(w, op.getAbortTx());
+                case FINISH_TX -> TxOutcome.finish(w, op.getFinishTx());
                 case NOOP, OP_NOT_SET -> throw new IllegalArgumentException("nothing to apply: " + op.getOpCase());
             };
         } catch (RpcException refused) {

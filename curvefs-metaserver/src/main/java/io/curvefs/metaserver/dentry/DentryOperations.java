@@ -55,6 +55,7 @@ public final class DentryOperations {
         DentryNames.validate(r.getName());
         PartitionState p = PartitionState.load(w, r.getPartition());
         p.requireOwns(r.getParentInodeId());
+        TxLocks.requireUnlocked(w, p, r.getParentInodeId(), r.getName());
         Dentry d = w.dentry(p.id(), r.getParentInodeId(), r.getName()).orElseThrow(() ->
                 new RpcException(StatusCode.DENTRY_NOT_FOUND, "no entry '" + r.getName() + "' in "
                         + r.getParentInodeId()));
@@ -95,6 +96,7 @@ public final class DentryOperations {
         DentryNames.validate(r.getName());
         PartitionState p = PartitionState.load(reader, r.getPartition());
         p.requireOwns(r.getParentInodeId());
+        TxLocks.requireUnlocked(reader, p, r.getParentInodeId(), r.getName());
         Dentry d = reader.dentry(p.id(), r.getParentInodeId(), r.getName()).orElseThrow(() ->
                 new RpcException(StatusCode.DENTRY_NOT_FOUND, "no entry '" + r.getName() + "' in "
                         + r.getParentInodeId()));
@@ -109,6 +111,7 @@ public final class DentryOperations {
     public static ListDentryResponse list(MetaReader reader, ListDentryRequest r) {
         PartitionState p = PartitionState.load(reader, r.getPartition());
         ParentDirectory.require(reader, p, r.getDirInodeId());
+        TxLocks.requireNoneIn(reader, p, r.getDirInodeId());
         int page = r.getCount() == 0 ? DEFAULT_PAGE : Math.min(r.getCount(), MAX_PAGE);
         List<Dentry> found = reader.listDentries(p.id(), r.getDirInodeId(), r.getLast(), page, r.getOnlyDir());
         boolean more = found.size() > page;
@@ -117,6 +120,7 @@ public final class DentryOperations {
     }
 
     private static void requireAbsent(MetaReader reader, PartitionState p, long parent, String name) {
+        TxLocks.requireUnlocked(reader, p, parent, name);
         if (reader.dentry(p.id(), parent, name).isPresent()) {
             throw new RpcException(StatusCode.DENTRY_EXIST, "'" + name + "' exists in " + parent);
         }

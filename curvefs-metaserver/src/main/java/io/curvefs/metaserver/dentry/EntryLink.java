@@ -26,6 +26,7 @@ public final class EntryLink {
         }
         PartitionState p = PartitionState.load(w, r.getPartition());
         Inode parent = ParentDirectory.require(w, p, r.getParentInodeId());
+        TxLocks.requireUnlocked(w, p, r.getParentInodeId(), r.getName());
         if (w.dentry(p.id(), r.getParentInodeId(), r.getName()).isPresent()) {
             throw new RpcException(StatusCode.DENTRY_EXIST, "'" + r.getName() + "' exists in " + r.getParentInodeId());
         }

@@ -52,7 +52,9 @@ public final class EntryRemoval {
         return out.build();
     }
 
+    /** The entry, which must exist and not be held by a rename transaction. */
     public static Dentry requireEntry(MetaWriter w, PartitionState p, long parent, String name) {
+        TxLocks.requireUnlocked(w, p, parent, name);
         return w.dentry(p.id(), parent, name).orElseThrow(() ->
                 new RpcException(StatusCode.DENTRY_NOT_FOUND, "no entry '" + name + "' in " + parent));
     }

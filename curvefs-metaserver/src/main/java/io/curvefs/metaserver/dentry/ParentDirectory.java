@@ -17,12 +17,16 @@ public final class ParentDirectory {
     private ParentDirectory() {
     }
 
-    /** The parent inode, which must exist in this partition and be a directory. */
+    /**
+     * The parent inode, which must exist in this partition and be a directory that no rename transaction
+     * is removing.
+     */
     public static Inode require(MetaReader reader, PartitionState p, long parent) {
         Inode dir = InodeOperations.require(reader, p, parent);
         if (dir.getType() != FsFileType.TYPE_DIRECTORY) {
             throw new RpcException(StatusCode.NOT_DIRECTORY, "inode " + parent + " is not a directory");
         }
+        TxLocks.requireDirectoryUnlocked(reader, p, parent);
         return dir;
     }
 

@@ -1,6 +1,7 @@
 package io.curvefs.metaserver.inode;
 
 import io.curvefs.common.rpc.RpcException;
+import io.curvefs.metaserver.dentry.TxLocks;
 import io.curvefs.metaserver.partition.PartitionState;
 import io.curvefs.metaserver.storage.MetaWriter;
 import io.curvefs.metaserver.trash.Trash;
@@ -69,7 +70,9 @@ public final class LinkCounts {
         return after;
     }
 
+    /** DIR_NOT_EMPTY, or TX_LOCKED when a rename transaction may be placing an entry into it. */
     public static void requireEmptyDirectory(MetaWriter w, PartitionState p, Inode dir) {
+        TxLocks.requireNoneIn(w, p, dir.getInodeId());
         if (w.hasDentries(p.id(), dir.getInodeId())) {
             throw new RpcException(StatusCode.DIR_NOT_EMPTY, "directory " + dir.getInodeId() + " is not empty");
         }

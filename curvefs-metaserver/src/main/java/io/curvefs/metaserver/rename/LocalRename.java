@@ -6,6 +6,7 @@ import io.curvefs.metaserver.dentry.DentryNames;
 import io.curvefs.metaserver.dentry.EntryRemoval;
 import io.curvefs.metaserver.dentry.ParentDirectory;
 import io.curvefs.metaserver.dentry.StickyBit;
+import io.curvefs.metaserver.dentry.TxLocks;
 import io.curvefs.metaserver.inode.LinkCounts;
 import io.curvefs.metaserver.partition.PartitionState;
 import io.curvefs.metaserver.storage.MetaWriter;
@@ -17,9 +18,7 @@ import io.curvefs.proto.metaserver.RenameRequest;
 import io.curvefs.proto.metaserver.RenameResponse;
 import io.curvefs.proto.metaserver.Time;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -43,6 +42,7 @@ public final class LocalRename {
         parents.put(r.getSrcParent(), ParentDirectory.require(w, p, r.getSrcParent()));
         parents.put(r.getDstParent(), ParentDirectory.require(w, p, r.getDstParent()));
         Dentry src = EntryRemoval.requireEntry(w, p, r.getSrcParent(), r.getSrcName());
+        TxLocks.requireUnlocked(w, p, r.getDstParent(), r.getDstName());
         Optional<Dentry> existing = w.dentry(p.id(), r.getDstParent(), r.getDstName());
         RenameResponse.Builder out = RenameResponse.newBuilder().setStatus(Statuses.OK);
         if (existing.isPresent() && existing.get().getInodeId() == src.getInodeId()) {
@@ -54,7 +54,12 @@ public final class LocalRename {
         StickyBit.check(parents.get(r.getSrcParent()), moved.orElse(null), r.getCallerUid());
         boolean movesDir = src.getType() == FsFileType.TYPE_DIRECTORY;
         if (movesDir && r.getSrcParent() != r.getDstParent()) {
-            requireNotIntoItself(w, p, src.getInodeId(), r.getDstParent());
+            if (moved.isEmpty()) {
+                throw new RpcException(StatusCode.CROSS_PARTITION, "directory " + src.getInodeId()
+                        + " lives in another partition: its move is checked there");
+            }
+            TxLocks.requirePlaceUnlocked(w, p, src.getInodeId());
+            requireNotIntoItself(w, p, src.getInodeId(), r.getDstParent(), true);
         }
         Time time = r.getTime();
         if (existing.isPresent()) {
@@ -66,7 +71,7 @@ public final class LocalRename {
         w.putDentry(p.id(), placed);
         parents.compute(r.getDstParent(), (id, dir) -> ParentDirectory.linked(dir, src.getType(), time));
         if (moved.isPresent()) {
-            Inode after = movedInode(moved.get(), r.getSrcParent(), r.getDstParent(), time);
+            Inode after = TxApply.moved(moved.get(), r.getSrcParent(), r.getDstParent(), time);
             w.putInode(p.id(), after);
             out.setMovedLocal(true).setMovedInode(after);
         }
@@ -80,14 +85,7 @@ public final class LocalRename {
     private static void replace(MetaWriter w, PartitionState p, RenameRequest r, Dentry victim, boolean movesDir,
                                 Map<Long, Inode> parents, RenameResponse.Builder out) {
         boolean victimIsDir = victim.getType() == FsFileType.TYPE_DIRECTORY;
-        if (movesDir && !victimIsDir) {
-            throw new RpcException(StatusCode.NOT_DIRECTORY, "cannot replace non-directory '" + r.getDstName()
-                    + "' by a directory");
-        }
-        if (!movesDir && victimIsDir) {
-            throw new RpcException(StatusCode.IS_DIRECTORY, "cannot replace directory '" + r.getDstName()
-                    + "' by a non-directory");
-        }
+        requireReplaceable(movesDir, victimIsDir, r.getDstName());
         Optional<Inode> inode = EntryRemoval.localInode(w, p, victim.getInodeId());
         if (victimIsDir && inode.isEmpty()) {
             throw new RpcException(StatusCode.CROSS_PARTITION, "directory " + victim.getInodeId()
@@ -105,24 +103,26 @@ public final class LocalRename {
         out.setReplaced(victim);
     }
 
-    private static Inode movedInode(Inode inode, long srcParent, long dstParent, Time time) {
-        Inode.Builder b = inode.toBuilder().setCtime(time.getSec()).setCtimeNs(time.getNsec());
-        if (srcParent != dstParent) {
-            List<Long> list = new ArrayList<>(inode.getParentList());
-            list.remove(srcParent);
-            if (!list.contains(dstParent)) {
-                list.add(dstParent);
-            }
-            b.clearParent().addAllParent(list);
+    /** ENOTDIR for a directory replacing a non-directory, EISDIR for the reverse. */
+    static void requireReplaceable(boolean movesDir, boolean victimIsDir, String name) {
+        if (movesDir && !victimIsDir) {
+            throw new RpcException(StatusCode.NOT_DIRECTORY, "cannot replace non-directory '" + name
+                    + "' by a directory");
         }
-        return b.build();
+        if (!movesDir && victimIsDir) {
+            throw new RpcException(StatusCode.IS_DIRECTORY, "cannot replace directory '" + name
+                    + "' by a non-directory");
+        }
     }
 
     /**
-     * EINVAL when the new parent is the moved directory or below it, as far as the ancestors live in this
-     * partition; the client walks the part of the chain that lies elsewhere.
+     * EINVAL when the new parent is the moved directory or below it. The walk follows the parents up
+     * through this partition. With {@code wholeWay} it must reach the root here, through directories
+     * no rename transaction holds (else CROSS_PARTITION or TX_LOCKED): then the check is exact, because
+     * this command is atomic. Without, it stops where the way leaves the partition (the transaction holds
+     * the whole way by other means).
      */
-    private static void requireNotIntoItself(MetaWriter w, PartitionState p, long dir, long dstParent) {
+    static void requireNotIntoItself(MetaWriter w, PartitionState p, long dir, long dstParent, boolean wholeWay) {
         long at = dstParent;
         for (int depth = 0; depth < MAX_DEPTH; depth++) {
             if (at == dir) {
@@ -130,8 +130,15 @@ public final class LocalRename {
                         + " into its own subtree");
             }
             Optional<Inode> inode = EntryRemoval.localInode(w, p, at);
+            if (wholeWay && inode.isEmpty()) {
+                throw new RpcException(StatusCode.CROSS_PARTITION, "directory " + at + " on the way from "
+                        + dstParent + " to the root lives in another partition");
+            }
             if (inode.isEmpty() || inode.get().getParentCount() == 0) {
                 return;
+            }
+            if (wholeWay) {
+                TxLocks.requirePlaceUnlocked(w, p, at);
             }
             at = inode.get().getParent(0);
         }

@@ -10,11 +10,16 @@ import io.curvefs.metaserver.dentry.DentryOperations;
 import io.curvefs.metaserver.inode.ChunkOperations;
 import io.curvefs.metaserver.inode.InodeOperations;
 import io.curvefs.metaserver.partition.PartitionOperations;
+import io.curvefs.metaserver.rename.TxOutcome;
 import io.curvefs.metaserver.storage.MetaReader;
+import io.curvefs.proto.metaserver.AbortTxRequest;
+import io.curvefs.proto.metaserver.AbortTxResponse;
 import io.curvefs.proto.metaserver.AppendS3ChunkInfoRequest;
 import io.curvefs.proto.metaserver.AppendS3ChunkInfoResponse;
 import io.curvefs.proto.metaserver.BatchGetInodeAttrRequest;
 import io.curvefs.proto.metaserver.BatchGetInodeAttrResponse;
+import io.curvefs.proto.metaserver.CommitTxRequest;
+import io.curvefs.proto.metaserver.CommitTxResponse;
 import io.curvefs.proto.metaserver.CreateDentryRequest;
 import io.curvefs.proto.metaserver.CreateDentryResponse;
 import io.curvefs.proto.metaserver.CreateInodeRequest;
@@ -31,6 +36,8 @@ import io.curvefs.proto.metaserver.DeleteInodeRequest;
 import io.curvefs.proto.metaserver.DeleteInodeResponse;
 import io.curvefs.proto.metaserver.DeletePartitionRequest;
 import io.curvefs.proto.metaserver.DeletePartitionResponse;
+import io.curvefs.proto.metaserver.FinishTxRequest;
+import io.curvefs.proto.metaserver.FinishTxResponse;
 import io.curvefs.proto.metaserver.GetDentryRequest;
 import io.curvefs.proto.metaserver.GetDentryResponse;
 import io.curvefs.proto.metaserver.GetInodeRequest;
@@ -43,8 +50,12 @@ import io.curvefs.proto.metaserver.LinkRequest;
 import io.curvefs.proto.metaserver.LinkResponse;
 import io.curvefs.proto.metaserver.ListDentryRequest;
 import io.curvefs.proto.metaserver.ListDentryResponse;
+import io.curvefs.proto.metaserver.ListTxRequest;
+import io.curvefs.proto.metaserver.ListTxResponse;
 import io.curvefs.proto.metaserver.MetaOperation;
 import io.curvefs.proto.metaserver.PartitionRef;
+import io.curvefs.proto.metaserver.PrepareTxRequest;
+import io.curvefs.proto.metaserver.PrepareTxResponse;
 import io.curvefs.proto.metaserver.RemoveEntryRequest;
 import io.curvefs.proto.metaserver.RemoveEntryResponse;
 import io.curvefs.proto.metaserver.RenameRequest;
@@ -90,6 +101,14 @@ public final class MetaServerService {
                 LinkRequest::getPartition, r -> MetaOperation.newBuilder().setLink(r));
         registerWrite(server, RenameRequest.class, RenameResponse.getDefaultInstance(),
                 RenameRequest::getPartition, r -> MetaOperation.newBuilder().setRename(r));
+        registerWrite(server, PrepareTxRequest.class, PrepareTxResponse.getDefaultInstance(),
+                PrepareTxRequest::getPartition, r -> MetaOperation.newBuilder().setPrepareTx(r));
+        registerWrite(server, CommitTxRequest.class, CommitTxResponse.getDefaultInstance(),
+                CommitTxRequest::getPartition, r -> MetaOperation.newBuilder().setCommitTx(r));
+        registerWrite(server, AbortTxRequest.class, AbortTxResponse.getDefaultInstance(),
+                AbortTxRequest::getPartition, r -> MetaOperation.newBuilder().setAbortTx(r));
+        registerWrite(server, FinishTxRequest.class, FinishTxResponse.getDefaultInstance(),
+                FinishTxRequest::getPartition, r -> MetaOperation.newBuilder().setFinishTx(r));
         registerWrite(server, AppendS3ChunkInfoRequest.class, AppendS3ChunkInfoResponse.getDefaultInstance(),
                 AppendS3ChunkInfoRequest::getPartition, r -> MetaOperation.newBuilder().setAppendChunk(r));
         server.register(CreatePartitionRequest.class, CreatePartitionResponse.getDefaultInstance(),
@@ -107,6 +126,8 @@ public final class MetaServerService {
                 GetDentryRequest::getPartition, DentryOperations::get);
         registerRead(server, ListDentryRequest.class, ListDentryResponse.getDefaultInstance(),
                 ListDentryRequest::getPartition, DentryOperations::list);
+        registerRead(server, ListTxRequest.class, ListTxResponse.getDefaultInstance(),
+                ListTxRequest::getPartition, TxOutcome::list);
         registerRead(server, GetS3ChunkInfoRequest.class, GetS3ChunkInfoResponse.getDefaultInstance(),
                 GetS3ChunkInfoRequest::getPartition, ChunkOperations::get);
         server.register(GetPartitionRequest.class, GetPartitionResponse.getDefaultInstance(),

@@ -18,6 +18,11 @@ import java.nio.charset.StandardCharsets;
  *   'X' pid dtime(8) ino(8)                  -> empty: the inode is in the partition's trash since
  *                                               dtime (seconds), so one prefix scan finds the oldest
  *   'R' '|' clientId(UTF-8) '|' slot(2)      -> RequestRecord: the idempotency slot seq % 1024
+ *   'L' pid parent(8) name(UTF-8)            -> tx id: a rename transaction holds this name ("" = the
+ *                                               whole directory, which the transaction removes)
+ *   'L' pid FF*8 ino(8)                      -> tx id: a rename transaction holds this directory's place in
+ *                                               the tree (no inode id is 2^64-1, so no directory's names)
+ *   'T' pid txId(UTF-8)                      -> TxRecord: a rename transaction this partition takes part in
  * </pre>
  * The raft applied index lives under a key starting with byte 0 (RocksStore), outside these tables.
  */
@@ -28,9 +33,11 @@ public final class MetaKeys {
     public static final byte DENTRY = 'D';
     public static final byte REQUEST = 'R';
     public static final byte TRASH = 'X';
+    public static final byte TX_LOCK = 'L';
+    public static final byte TX = 'T';
 
     /** The tables holding one partition's keys, all dropped with the partition. */
-    public static final byte[] PARTITION_TABLES = {PARTITION, INODE, CHUNK, DENTRY, TRASH};
+    public static final byte[] PARTITION_TABLES = {PARTITION, INODE, CHUNK, DENTRY, TRASH, TX_LOCK, TX};
 
     /** Idempotency slots per client: a retry is recognised while fewer than this many later sequences
      * of the same client have reused its slot in this copyset. */
@@ -107,6 +114,31 @@ public final class MetaKeys {
     /** The inode of a key made by {@link #trash}. */
     public static long trashInodeOf(byte[] trashKey) {
         return ByteBuffer.wrap(trashKey, 13, 8).getLong();
+    }
+
+    /** The lock of a name; {@code name} "" locks the directory {@code parent} itself. */
+    public static byte[] txLock(int partitionId, long parent, String name) {
+        byte[] n = name.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(13 + n.length).put(TX_LOCK).putInt(partitionId).putLong(parent).put(n).array();
+    }
+
+    /** Every lock in directory {@code parent}, including the one on the directory itself. */
+    public static byte[] txLocksIn(int partitionId, long parent) {
+        return txLock(partitionId, parent, "");
+    }
+
+    /** The lock of a directory's parent (see the class comment). */
+    public static byte[] txInodeLock(int partitionId, long ino) {
+        return ByteBuffer.allocate(21).put(TX_LOCK).putInt(partitionId).putLong(-1L).putLong(ino).array();
+    }
+
+    public static byte[] tx(int partitionId, String txId) {
+        byte[] id = txId.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(5 + id.length).put(TX).putInt(partitionId).put(id).array();
+    }
+
+    public static byte[] txs(int partitionId) {
+        return tablePrefix(TX, partitionId);
     }
 
     public static byte[] requestSlot(String clientId, long seq) {

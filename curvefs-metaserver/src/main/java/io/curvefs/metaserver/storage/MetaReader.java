@@ -9,7 +9,9 @@ import io.curvefs.proto.metaserver.Dentry;
 import io.curvefs.proto.metaserver.FsFileType;
 import io.curvefs.proto.metaserver.Inode;
 import io.curvefs.proto.metaserver.S3ChunkInfoList;
+import io.curvefs.proto.metaserver.TxRecord;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -67,6 +69,38 @@ public class MetaReader {
             }
             return out.size() <= limit;
         });
+        return out;
+    }
+
+    /** The transaction holding the name ("" = the directory itself), if any. */
+    public Optional<String> txLock(int partitionId, long parent, String name) {
+        byte[] v = kv.get(MetaKeys.txLock(partitionId, parent, name));
+        return v == null ? Optional.empty() : Optional.of(new String(v, StandardCharsets.UTF_8));
+    }
+
+    /** A transaction holding some name of the directory or the directory itself, if any. */
+    public Optional<String> anyTxLockIn(int partitionId, long parent) {
+        String[] found = {null};
+        kv.scan(MetaKeys.txLocksIn(partitionId, parent), null, (k, v) -> {
+            found[0] = new String(v, StandardCharsets.UTF_8);
+            return false;
+        });
+        return Optional.ofNullable(found[0]);
+    }
+
+    /** The transaction holding the directory's parent, if any. */
+    public Optional<String> txInodeLock(int partitionId, long ino) {
+        byte[] v = kv.get(MetaKeys.txInodeLock(partitionId, ino));
+        return v == null ? Optional.empty() : Optional.of(new String(v, StandardCharsets.UTF_8));
+    }
+
+    public Optional<TxRecord> tx(int partitionId, String txId) {
+        return Optional.ofNullable(parse(kv.get(MetaKeys.tx(partitionId, txId)), TxRecord.parser()));
+    }
+
+    public List<TxRecord> txs(int partitionId) {
+        List<TxRecord> out = new ArrayList<>();
+        kv.scan(MetaKeys.txs(partitionId), null, (k, v) -> out.add(parse(v, TxRecord.parser())));
         return out;
     }
 

@@ -6,7 +6,9 @@ import io.curvefs.proto.metaserver.Dentry;
 import io.curvefs.proto.metaserver.Inode;
 import io.curvefs.proto.metaserver.RequestRecord;
 import io.curvefs.proto.metaserver.S3ChunkInfoList;
+import io.curvefs.proto.metaserver.TxRecord;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -41,6 +43,30 @@ public final class MetaWriter extends MetaReader {
 
     public void deleteDentry(int partitionId, long parent, String name) {
         batch.delete(MetaKeys.dentry(partitionId, parent, name));
+    }
+
+    public void putTxLock(int partitionId, long parent, String name, String txId) {
+        batch.put(MetaKeys.txLock(partitionId, parent, name), txId.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void deleteTxLock(int partitionId, long parent, String name) {
+        batch.delete(MetaKeys.txLock(partitionId, parent, name));
+    }
+
+    public void putTxInodeLock(int partitionId, long ino, String txId) {
+        batch.put(MetaKeys.txInodeLock(partitionId, ino), txId.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void deleteTxInodeLock(int partitionId, long ino) {
+        batch.delete(MetaKeys.txInodeLock(partitionId, ino));
+    }
+
+    public void putTx(int partitionId, TxRecord tx) {
+        batch.put(MetaKeys.tx(partitionId, tx.getTxId()), tx.toByteArray());
+    }
+
+    public void deleteTx(int partitionId, String txId) {
+        batch.delete(MetaKeys.tx(partitionId, txId));
     }
 
     /** Appends the infos of one chunk; the raft index keeps appends in order. */

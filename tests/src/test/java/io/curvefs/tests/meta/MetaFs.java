@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * A file system created with the tool and opened through the client's metadata layer, as a mount
  * would: its own RPC client (own client id), an MDS client and a MetaClient.
  */
-final class MetaFs implements AutoCloseable {
+public final class MetaFs implements AutoCloseable {
     static final long ROOT = 1;
 
     private final CurveRpcClient rpc;
@@ -37,6 +37,11 @@ final class MetaFs implements AutoCloseable {
                 "--s3-ak", s3.accessKey(), "--s3-sk", s3.secretKey(), "--s3-bucket", s3.bucket());
         assertEquals(0, result.exitCode(), () -> "create-fs " + fsName + " failed: " + result.stdout()
                 + result.stderr());
+        return open(cluster, fsName);
+    }
+
+    /** Another client of an existing file system, as a second mount would be (own client id). */
+    public static MetaFs open(LocalCluster cluster, String fsName) {
         CurveRpcClient rpc = new CurveRpcClient(cluster.clusterToken());
         try {
             MdsClient mds = new MdsClient(rpc, cluster.mdsAddrs(), RetryPolicy.DEFAULT);
@@ -61,6 +66,10 @@ final class MetaFs implements AutoCloseable {
     static Time now() {
         long ms = System.currentTimeMillis();
         return time(ms / 1000, (int) (ms % 1000) * 1_000_000);
+    }
+
+    public MetaClient meta() {
+        return meta;
     }
 
     @Override

@@ -33,7 +33,7 @@ final class MountCluster implements AutoCloseable {
     }
 
     static MountCluster start(Class<?> testClass, String fsName) throws IOException {
-        return start(testClass, fsName, Map.of());
+        return start(testClass, fsName, LocalCluster.Options.defaults());
     }
 
     /**
@@ -42,14 +42,19 @@ final class MountCluster implements AutoCloseable {
      */
     static MountCluster start(Class<?> testClass, String fsName, Map<String, String> metaserverConf,
                               String... createFsArgs) throws IOException {
+        LocalCluster.Options d = LocalCluster.Options.defaults();
+        return start(testClass, fsName, new LocalCluster.Options(d.mdsCount(), d.metaserverCount(),
+                d.idsPerPartition(), d.extraMdsConf(), metaserverConf), createFsArgs);
+    }
+
+    static MountCluster start(Class<?> testClass, String fsName, LocalCluster.Options options,
+                              String... createFsArgs) throws IOException {
         Path work = Path.of("target", "clusters", testClass.getSimpleName() + "-" + System.currentTimeMillis())
                 .toAbsolutePath();
         EmbeddedS3 s3 = EmbeddedS3.start(work.resolve("s3"));
         LocalCluster cluster = null;
         try {
-            LocalCluster.Options d = LocalCluster.Options.defaults();
-            cluster = LocalCluster.start(work.resolve("cluster"), new LocalCluster.Options(d.mdsCount(),
-                    d.metaserverCount(), d.idsPerPartition(), d.extraMdsConf(), metaserverConf));
+            cluster = LocalCluster.start(work.resolve("cluster"), options);
             List<String> args = new ArrayList<>(List.of("create-fs", "--fsname", fsName, "--s3-endpoint",
                     s3.endpoint(), "--s3-ak", s3.accessKey(), "--s3-sk", s3.secretKey(), "--s3-bucket", s3.bucket()));
             args.addAll(List.of(createFsArgs));
