@@ -9,6 +9,7 @@ import io.curvefs.metaserver.rename.LocalRename;
 import io.curvefs.metaserver.rename.TxOutcome;
 import io.curvefs.metaserver.rename.TxPrepare;
 import io.curvefs.metaserver.storage.MetaWriter;
+import io.curvefs.metaserver.storage.TrashEntry;
 import io.curvefs.proto.common.StatusCode;
 import io.curvefs.proto.metaserver.AbortTxRequest;
 import io.curvefs.proto.metaserver.CommitTxRequest;
@@ -198,9 +199,11 @@ class RenameTxTest {
         List<Inode> deleted = commit(P2, id, false);
         assertEquals(List.of(g.getInodeId()), deleted.stream().map(Inode::getInodeId).toList());
         assertEquals(f.getInodeId(), w.dentry(2, d2.getInodeId(), "g").orElseThrow().getInodeId());
-        assertFalse(w.inode(2, g.getInodeId()).isPresent());
+        assertEquals(0, w.inode(2, g.getInodeId()).orElseThrow().getNlink(), "g waits in the trash");
+        assertEquals(List.of(g.getInodeId()), w.trashUpTo(2, Long.MAX_VALUE, 10).stream()
+                .map(TrashEntry::ino).toList());
         assertEquals(1, w.partition(2).orElseThrow().getDentryCount(), "the placed entry replaced g's");
-        assertEquals(1, w.partition(2).orElseThrow().getInodeCount(), "d2; g is gone");
+        assertEquals(1, w.partition(2).orElseThrow().getInodeCount(), "d2; g counts no more");
         assertTrue(commit(P2, id, false).isEmpty(), "a repeated commit elsewhere changes nothing");
         assertEquals(f.getInodeId(), w.dentry(2, d2.getInodeId(), "g").orElseThrow().getInodeId());
 
