@@ -212,6 +212,9 @@ class RealProgramsTest {
 
     @Test
     void gccCompilesAndLinksIntoTheMountAndTheProgramRuns() throws Exception {
+        // The issue asks for "a compiler": javacWritesClassesIntoTheMountAndJavaRunsThem covers it on every machine (a JDK is
+        // required to build). gcc is an extra, exercised wherever it exists (CI's machines have it); a
+        // machine without it skips this part visibly rather than failing on a missing tool.
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/gcc")),
                 "gcc is not installed on this machine: the C compiler part of the real-programs test is skipped");
         String script = """
