@@ -2,8 +2,8 @@ package io.curvefs.client;
 
 import io.curvefs.client.data.DataStore;
 import io.curvefs.client.fuse.CurveFuseFs;
-import io.curvefs.client.meta.MdsClient;
-import io.curvefs.client.meta.MetaClient;
+import io.curvefs.common.meta.MdsClient;
+import io.curvefs.common.meta.MetaClient;
 import io.curvefs.client.mount.ClientConfig;
 import io.curvefs.client.mount.FuseOptions;
 import io.curvefs.client.mount.MdsChunkIdSource;

@@ -1,7 +1,7 @@
 package io.curvefs.client.mount;
 
 import io.curvefs.client.data.ChunkIdSource;
-import io.curvefs.client.meta.MdsClient;
+import io.curvefs.common.meta.MdsClient;
 import io.curvefs.common.rpc.RpcException;
 
 import java.io.IOException;

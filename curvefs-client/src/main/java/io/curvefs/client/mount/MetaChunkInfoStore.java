@@ -1,7 +1,7 @@
 package io.curvefs.client.mount;
 
 import io.curvefs.client.data.ChunkInfoStore;
-import io.curvefs.client.meta.MetaClient;
+import io.curvefs.common.meta.MetaClient;
 import io.curvefs.client.vfs.Clock;
 import io.curvefs.common.rpc.RpcException;
 import io.curvefs.proto.metaserver.S3ChunkInfo;

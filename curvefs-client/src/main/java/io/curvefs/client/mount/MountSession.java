@@ -1,6 +1,6 @@
 package io.curvefs.client.mount;
 
-import io.curvefs.client.meta.MdsClient;
+import io.curvefs.common.meta.MdsClient;
 import io.curvefs.client.vfs.FsUsage;
 import io.curvefs.common.rpc.RpcException;
 import io.curvefs.proto.common.StatusCode;

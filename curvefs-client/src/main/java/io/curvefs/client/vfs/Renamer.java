@@ -1,6 +1,6 @@
 package io.curvefs.client.vfs;
 
-import io.curvefs.client.meta.RenameTx;
+import io.curvefs.common.meta.RenameTx;
 import io.curvefs.common.rpc.RpcException;
 import io.curvefs.proto.common.StatusCode;
 import io.curvefs.proto.metaserver.FsFileType;

@@ -3,7 +3,7 @@ package io.curvefs.client.vfs;
 import com.google.protobuf.ByteString;
 import io.curvefs.client.data.DataStore;
 import io.curvefs.client.data.FileHandle;
-import io.curvefs.client.meta.MetaClient;
+import io.curvefs.common.meta.MetaClient;
 import io.curvefs.common.rpc.RpcException;
 import io.curvefs.proto.common.StatusCode;
 import io.curvefs.proto.metaserver.Dentry;

@@ -3,7 +3,7 @@
  *
  * <ul>
  * <li>{@link io.curvefs.client.vfs.Vfs}: the operations; each one is a few metadata calls through
- *     {@link io.curvefs.client.meta.MetaClient} plus cache upkeep, or a call into the data path
+ *     {@link io.curvefs.common.meta.MetaClient} plus cache upkeep, or a call into the data path
  *     ({@link io.curvefs.client.data.DataStore}). Failures are {@link io.curvefs.client.vfs.VfsException}
  *     (a POSIX errno decided here) or {@link io.curvefs.common.rpc.RpcException}.</li>
  * <li>{@link io.curvefs.client.vfs.Errno}: the one mapping from status codes (and any other failure) to errno.</li>

@@ -1,7 +1,7 @@
 package io.curvefs.tests.meta;
 
-import io.curvefs.client.meta.MetaClient;
-import io.curvefs.client.meta.Route;
+import io.curvefs.common.meta.MetaClient;
+import io.curvefs.common.meta.Route;
 import io.curvefs.proto.common.PartitionInfo;
 import io.curvefs.proto.copyset.CopysetStatus;
 import io.curvefs.proto.metaserver.Dentry;

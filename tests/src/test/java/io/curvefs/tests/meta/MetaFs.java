@@ -1,7 +1,7 @@
 package io.curvefs.tests.meta;
 
-import io.curvefs.client.meta.MdsClient;
-import io.curvefs.client.meta.MetaClient;
+import io.curvefs.common.meta.MdsClient;
+import io.curvefs.common.meta.MetaClient;
 import io.curvefs.common.rpc.CurveRpcClient;
 import io.curvefs.common.rpc.RetryPolicy;
 import io.curvefs.proto.mds.FsInfo;

@@ -1,7 +1,7 @@
 package io.curvefs.tests.meta;
 
-import io.curvefs.client.meta.DentryPage;
-import io.curvefs.client.meta.MetaClient;
+import io.curvefs.common.meta.DentryPage;
+import io.curvefs.common.meta.MetaClient;
 import io.curvefs.common.rpc.RpcException;
 import io.curvefs.proto.common.StatusCode;
 import io.curvefs.proto.metaserver.Dentry;

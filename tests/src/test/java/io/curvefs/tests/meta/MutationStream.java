@@ -1,6 +1,6 @@
 package io.curvefs.tests.meta;
 
-import io.curvefs.client.meta.MetaClient;
+import io.curvefs.common.meta.MetaClient;
 import io.curvefs.proto.metaserver.FsFileType;
 import io.curvefs.proto.metaserver.S3ChunkInfo;
 import io.curvefs.proto.metaserver.S3ChunkInfoList;

@@ -1,6 +1,6 @@
 package io.curvefs.tests.meta;
 
-import io.curvefs.client.meta.MetaClient;
+import io.curvefs.common.meta.MetaClient;
 import io.curvefs.proto.common.PartitionInfo;
 import io.curvefs.proto.common.PartitionStatus;
 import io.curvefs.proto.metaserver.Dentry;

@@ -1,8 +1,8 @@
 package io.curvefs.tests.meta;
 
-import io.curvefs.client.meta.MetaClient;
-import io.curvefs.client.meta.RenameTx;
-import io.curvefs.client.meta.Route;
+import io.curvefs.common.meta.MetaClient;
+import io.curvefs.common.meta.RenameTx;
+import io.curvefs.common.meta.Route;
 import io.curvefs.common.rpc.RpcException;
 import io.curvefs.common.rpc.Statuses;
 import io.curvefs.proto.common.PartitionInfo;

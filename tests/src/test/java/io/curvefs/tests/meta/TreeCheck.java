@@ -1,7 +1,7 @@
 package io.curvefs.tests.meta;
 
-import io.curvefs.client.meta.MetaClient;
-import io.curvefs.client.meta.Route;
+import io.curvefs.common.meta.MetaClient;
+import io.curvefs.common.meta.Route;
 import io.curvefs.common.rpc.Statuses;
 import io.curvefs.proto.metaserver.Dentry;
 import io.curvefs.proto.metaserver.FsFileType;

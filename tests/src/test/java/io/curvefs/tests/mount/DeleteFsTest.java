@@ -1,7 +1,7 @@
 package io.curvefs.tests.mount;
 
 import io.curvefs.client.data.DataConfig;
-import io.curvefs.client.meta.MdsClient;
+import io.curvefs.common.meta.MdsClient;
 import io.curvefs.common.rpc.CurveRpcClient;
 import io.curvefs.common.rpc.RetryPolicy;
 import io.curvefs.common.s3.ObjectLayout;

@@ -1,6 +1,6 @@
 package io.curvefs.tests.mount;
 
-import io.curvefs.client.meta.MetaClient;
+import io.curvefs.common.meta.MetaClient;
 import io.curvefs.tests.cluster.LocalCluster;
 import io.curvefs.tests.meta.MetaFs;
 import io.curvefs.tests.meta.TreeCheck;

@@ -1,4 +1,4 @@
-package io.curvefs.client.meta;
+package io.curvefs.common.meta;
 
 import io.curvefs.common.rpc.RpcException;
 import io.curvefs.proto.common.PartitionStatus;

@@ -1,4 +1,4 @@
-package io.curvefs.client.meta;
+package io.curvefs.common.meta;
 
 import com.alipay.sofa.jraft.util.Endpoint;
 import com.google.protobuf.Message;
