@@ -2,6 +2,7 @@ package io.curvefs.metaserver;
 
 import io.curvefs.common.conf.Config;
 import io.curvefs.common.conf.ConfigException;
+import io.curvefs.common.meta.MetaClients;
 import io.curvefs.common.rpc.CurveRpcClient;
 import io.curvefs.common.rpc.LeaderChannel;
 import io.curvefs.common.rpc.RetryPolicy;
@@ -10,17 +11,19 @@ import io.curvefs.metaserver.heartbeat.HeartbeatSender;
 import io.curvefs.metaserver.heartbeat.MdsRegistration;
 import io.curvefs.metaserver.heartbeat.MetaserverIdentity;
 import io.curvefs.metaserver.heartbeat.RegistrationRefusedException;
+import io.curvefs.metaserver.rename.TxSweeper;
 import io.curvefs.metaserver.trash.TrashReclaimer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.Deque;
+import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
  * {@code MetaserverMain --conf FILE}: serves the copysets in the data dir, registers with the MDS,
- * heartbeats to it and empties the trash of the partitions it leads until SIGTERM. Exit codes: 2 bad usage or config, 1 refused by the MDS or cannot start.
+ * heartbeats to it, empties the trash and settles abandoned rename transactions of the partitions it leads until SIGTERM. Exit codes: 2 bad usage or config, 1 refused by the MDS or cannot start.
  */
 public final class MetaserverMain {
     private static final Logger LOG = LoggerFactory.getLogger(MetaserverMain.class);
@@ -43,18 +46,17 @@ public final class MetaserverMain {
         }
         MetaserverNode node = new MetaserverNode(config);
         CurveRpcClient client = new CurveRpcClient(config.clusterToken());
-        AtomicReference<HeartbeatSender> heartbeat = new AtomicReference<>();
-        AtomicReference<TrashReclaimer> reclaimer = new AtomicReference<>();
+        // heartbeat and background jobs, stopped newest first before the copysets they work on
+        Deque<AutoCloseable> jobs = new ConcurrentLinkedDeque<>();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("shutting down");
-            HeartbeatSender sender = heartbeat.get();
-            if (sender != null) {
-                sender.close();
-            }
-            TrashReclaimer trash = reclaimer.get();
-            if (trash != null) {
-                trash.close();
+            for (AutoCloseable job : jobs) {
+                try {
+                    job.close();
+                } catch (Exception e) {
+                    LOG.warn("stopping {} failed", job, e);
+                }
             }
             node.close();
             client.close();
@@ -79,12 +81,17 @@ public final class MetaserverMain {
         }
         LOG.info("metaserver serving on {} with data in {}", config.listenAddr(), config.dataDir());
         HeartbeatSender sender = new HeartbeatSender(mds, identity, config, node.copysets(), System.currentTimeMillis());
-        heartbeat.set(sender);
+        jobs.push(sender);
         sender.start();
         TrashReclaimer trash = new TrashReclaimer(node.copysets(), new FsInfoCache(mds, RetryPolicy.DEFAULT),
                 config.trash(), () -> System.currentTimeMillis() / 1000);
-        reclaimer.set(trash);
+        jobs.push(trash);
         trash.start();
+        MetaClients metaClients = new MetaClients(client, config.mdsAddrs(), RetryPolicy.DEFAULT);
+        TxSweeper txSweeper = new TxSweeper(node.copysets(), metaClients, config.txSweepIntervalMs(),
+                System::currentTimeMillis);
+        jobs.push(txSweeper);
+        txSweeper.start();
         stopped.await();
     }
 }

@@ -109,6 +109,14 @@ public final class MetaClient {
         return router;
     }
 
+    /**
+     * Settles the partition's rename transactions whose deadline passed, whatever became of their clients:
+     * forward when committed at the primary, back otherwise. False when one could not be settled yet.
+     */
+    public boolean settleExpiredTransactions(int partitionId) {
+        return resolver.resolveExpired(partitionId, System.currentTimeMillis());
+    }
+
     public Inode getInode(long inodeId, boolean withChunks) {
         GetInodeResponse resp = callOwner(inodeId, ref -> GetInodeRequest.newBuilder()
                 .setPartition(ref).setInodeId(inodeId).setWithChunks(withChunks).build());

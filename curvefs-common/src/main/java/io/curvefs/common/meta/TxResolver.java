@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Settles other clients' rename transactions that stand in the way (a name they hold). The primary's
@@ -26,9 +27,23 @@ final class TxResolver {
 
     /** Settles what can be settled in the partition; false when a live transaction remains (wait, then retry). */
     boolean resolve(int partitionId) {
+        return resolve(partitionId, tx -> true);
+    }
+
+    /**
+     * Settles only the partition's transactions past their deadline ({@code start_ms + ttl_ms}): within it,
+     * even a committed one is presumably still being finished by its own client.
+     */
+    boolean resolveExpired(int partitionId, long nowMs) {
+        return resolve(partitionId, tx -> nowMs > tx.getStartMs() + tx.getTtlMs());
+    }
+
+    private boolean resolve(int partitionId, Predicate<TxRecord> which) {
         boolean settled = true;
         for (TxRecord tx : calls.list(partitionId)) {
-            settled &= settle(partitionId, tx);
+            if (which.test(tx)) {
+                settled &= settle(partitionId, tx);
+            }
         }
         return settled;
     }
