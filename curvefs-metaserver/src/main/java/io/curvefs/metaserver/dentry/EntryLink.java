@@ -1,5 +1,6 @@
 package io.curvefs.metaserver.dentry;
 
+import io.curvefs.metaserver.recycle.RecycleDir;
 import io.curvefs.common.rpc.RpcException;
 import io.curvefs.common.rpc.Statuses;
 import io.curvefs.metaserver.inode.LinkCounts;
@@ -30,6 +31,7 @@ public final class EntryLink {
         if (w.dentry(p.id(), r.getParentInodeId(), r.getName()).isPresent()) {
             throw new RpcException(StatusCode.DENTRY_EXIST, "'" + r.getName() + "' exists in " + r.getParentInodeId());
         }
+        RecycleDir.requirePlaceable(r.getParentInodeId(), r.getName(), r.getType());
         LinkResponse.Builder out = LinkResponse.newBuilder().setStatus(Statuses.OK);
         Optional<Inode> target = EntryRemoval.localInode(w, p, r.getInodeId());
         if (p.owns(r.getInodeId()) && target.isEmpty()) {
