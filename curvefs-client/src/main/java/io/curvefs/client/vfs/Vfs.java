@@ -3,6 +3,7 @@ package io.curvefs.client.vfs;
 import com.google.protobuf.ByteString;
 import io.curvefs.client.data.DataStore;
 import io.curvefs.client.data.FileHandle;
+import io.curvefs.common.meta.EntryRemover;
 import io.curvefs.common.meta.MetaClient;
 import io.curvefs.common.rpc.RpcException;
 import io.curvefs.proto.common.StatusCode;
@@ -11,7 +12,6 @@ import io.curvefs.proto.metaserver.FsFileType;
 import io.curvefs.proto.metaserver.GetDentryResponse;
 import io.curvefs.proto.metaserver.Inode;
 import io.curvefs.proto.metaserver.LinkResponse;
-import io.curvefs.proto.metaserver.RemoveEntryResponse;
 import io.curvefs.proto.metaserver.Time;
 import io.curvefs.proto.metaserver.UpdateInodeRequest;
 import org.slf4j.Logger;
@@ -69,15 +69,21 @@ public final class Vfs {
     private final HiddenNames hidden = new HiddenNames();
     /** Inodes whose last name is gone but that an open handle or hidden alias still holds. */
     private final Set<Long> orphans = ConcurrentHashMap.newKeySet();
-    private final Renamer renamer;
+    final Renamer renamer;
+    private final EntryRemover remover;
+    private final RecycleBin recycle;
 
-    public Vfs(MetaClient meta, DataStore data, FsUsage usage, Duration attrTimeout, Duration entryTimeout) {
+    /** {@code recycleBin}: the fs has a recycle bin (see {@link RecycleBin}). */
+    public Vfs(MetaClient meta, DataStore data, FsUsage usage, Duration attrTimeout, Duration entryTimeout,
+               boolean recycleBin) {
         this.meta = meta;
         this.data = data;
         this.usage = usage;
         this.cache = new MetaCache(attrTimeout, entryTimeout);
         this.listings = new DirListings(entryTimeout);
         this.renamer = new Renamer(this);
+        this.remover = new EntryRemover(meta);
+        this.recycle = new RecycleBin(this, recycleBin);
     }
 
     // ---- names and attributes ----
@@ -202,6 +208,12 @@ public final class Vfs {
      * already). A set-group-ID directory passes its group on, and the bit itself to subdirectories.
      */
     private Inode createNode(Caller c, long parent, String name, int mode, long rdev, String symlink) {
+        recycle.requireOutside(parent);
+        return createNodeAnywhere(c, parent, name, mode, rdev, symlink);
+    }
+
+    /** {@link #createNode} without the recycle bin's refusal: for the bin's own hour directories. */
+    Inode createNodeAnywhere(Caller c, long parent, String name, int mode, long rdev, String symlink) {
         Inode dir = getattr(parent);
         if (!Modes.isDir(dir.getMode())) {
             throw new VfsException(Errno.ENOTDIR, "inode " + parent + " is not a directory");
@@ -228,6 +240,7 @@ public final class Vfs {
      * too low (a file deleted while it still has a name).
      */
     public Inode link(long ino, long newParent, String newName) {
+        recycle.requireOutside(newParent);
         Inode inode = getattr(ino);
         if (Modes.isDir(inode.getMode())) {
             throw new VfsException(Errno.EPERM, "hard link to directory " + ino);
@@ -265,35 +278,64 @@ public final class Vfs {
 
     // ---- removing names ----
 
+    /** With a recycle bin, outside it: a move into the bin, with the checks of unlink. */
     public void unlink(Caller c, long parent, String name) {
-        Time now = Clock.now();
-        boolean keep = mayBeHeld(parent, name);
-        RemoveEntryResponse r = changing(parent, () -> meta.removeEntry(parent, name, false, c.uid(), keep, now),
-                l -> l.removed(parent, name));
-        cache.dropEntry(parent, name);
-        cache.putAttr(r.getParent());
-        nameRemoved(r.getDentry().getInodeId(), parent, r.getInodeLocal(), r.getInode(), r.getInodeDeleted(), now);
+        if (recycle.takes(parent, name) && recycle.moveIn(c, parent, name, requireNotDir(parent, name))) {
+            return;
+        }
+        removeName(c, parent, name, mayBeHeld(parent, name));
     }
 
+    private Inode requireNotDir(long parent, String name) {
+        Inode victim = lookupFresh(parent, name);
+        if (Modes.isDir(victim.getMode())) {
+            throw new VfsException(Errno.EISDIR, "'" + name + "' is a directory");
+        }
+        return victim;
+    }
+
+    /** Removes a name of a non-directory; the inode stays for this mount's open handles when {@code keep}. */
+    private long removeName(Caller c, long parent, String name, boolean keep) {
+        Time now = Clock.now();
+        EntryRemover.Removed r = changing(parent, () -> remover.unlink(parent, name, c.uid(), keep, now),
+                l -> l.removed(parent, name));
+        cache.dropEntry(parent, name);
+        cache.putAttr(r.parent());
+        if (r.deleted()) {
+            cache.dropAttr(r.ino());
+        } else {
+            nameRemoved(r.ino(), parent, true, r.inode(), false, now);
+        }
+        return r.ino();
+    }
+
+    /**
+     * With a recycle bin, outside it: a move of the empty directory into the bin (a file created in it by
+     * another mount between the emptiness check and the move goes into the bin with it).
+     */
     public void rmdir(Caller c, long parent, String name) {
         if (!hidden.isEmpty()) {
             requireNoHiddenFile(parent, name);
         }
-        try {
-            RemoveEntryResponse r = changing(parent, () -> meta.removeEntry(parent, name, true, c.uid(), false,
-                    Clock.now()), l -> l.removed(parent, name));
-            cache.dropEntry(parent, name);
-            cache.putAttr(r.getParent());
-            cache.dropAttr(r.getDentry().getInodeId());
-        } catch (RpcException e) {
-            if (e.code() != StatusCode.CROSS_PARTITION) {
-                throw e;
-            }
+        if (recycle.takes(parent, name)) {
             Inode victim = lookupFresh(parent, name);
             requireEmptyDir(victim, name);
-            requireMayDelete(c, parent, victim);
-            removeName(parent, name);
-            deleteInode(victim.getInodeId());
+            if (recycle.moveIn(c, parent, name, victim)) {
+                return;
+            }
+        }
+        EntryRemover.Removed r = changing(parent, () -> remover.rmdir(parent, name, c.uid(), Clock.now(), dir -> {
+            if (hidden.anyIn(dir.getInodeId())) {
+                throw new VfsException(Errno.ENOTEMPTY, "directory '" + name + "' is not empty");
+            }
+            requireMayDelete(c, parent, dir);
+        }), l -> l.removed(parent, name));
+        cache.dropEntry(parent, name);
+        cache.dropAttr(r.ino());
+        if (r.parent() != null) {
+            cache.putAttr(r.parent());
+        } else {
+            cache.dropAttr(parent);
         }
     }
 
@@ -322,8 +364,11 @@ public final class Vfs {
         return openFiles.isOpen(ino) || hidden.holds(ino);
     }
 
-    /** See {@link Renamer}. */
+    /** See {@link Renamer}. Nothing moves into the recycle bin this way, and {@code .recycle} stays. */
     public void rename(Caller c, long srcParent, String srcName, long dstParent, String dstName) {
+        recycle.requireNotBin(srcParent, srcName);
+        recycle.requireNotBin(dstParent, dstName);
+        recycle.requireOutside(dstParent);
         renamer.rename(c, srcParent, srcName, dstParent, dstName);
     }
 
@@ -333,14 +378,14 @@ public final class Vfs {
      * the FUSE layer serves libfuse's hiding rename of an unlinked-open file.
      */
     public void hide(Caller c, long parent, String name, long aliasParent, String alias) {
-        Time now = Clock.now();
-        RemoveEntryResponse r = changing(parent, () -> meta.removeEntry(parent, name, false, c.uid(), true, now),
-                l -> l.removed(parent, name));
-        cache.dropEntry(parent, name);
-        cache.putAttr(r.getParent());
-        long ino = r.getDentry().getInodeId();
-        hidden.put(aliasParent, alias, ino);
-        nameRemoved(ino, parent, r.getInodeLocal(), r.getInode(), r.getInodeDeleted(), now);
+        if (recycle.takes(parent, name)) {
+            Inode victim = requireNotDir(parent, name);
+            if (recycle.moveIn(c, parent, name, victim)) {
+                hidden.put(aliasParent, alias, victim.getInodeId());
+                return;
+            }
+        }
+        hidden.put(aliasParent, alias, removeName(c, parent, name, true));
     }
 
     /**
@@ -385,12 +430,6 @@ public final class Vfs {
                 && c.uid() != dir.getUid() && c.uid() != victim.getUid()) {
             throw new VfsException(Errno.EPERM, "sticky directory " + parent + ": not the owner");
         }
-    }
-
-    void removeName(long parent, String name) {
-        cache.dropEntry(parent, name);
-        changing(parent, () -> meta.deleteDentry(parent, name, Clock.now()), l -> l.removed(parent, name));
-        cache.dropAttr(parent);
     }
 
     /**
