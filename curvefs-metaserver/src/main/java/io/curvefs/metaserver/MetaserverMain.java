@@ -11,6 +11,7 @@ import io.curvefs.metaserver.heartbeat.HeartbeatSender;
 import io.curvefs.metaserver.heartbeat.MdsRegistration;
 import io.curvefs.metaserver.heartbeat.MetaserverIdentity;
 import io.curvefs.metaserver.heartbeat.RegistrationRefusedException;
+import io.curvefs.metaserver.recycle.RecycleCleaner;
 import io.curvefs.metaserver.rename.TxSweeper;
 import io.curvefs.metaserver.trash.TrashReclaimer;
 import org.slf4j.Logger;
@@ -83,7 +84,8 @@ public final class MetaserverMain {
         HeartbeatSender sender = new HeartbeatSender(mds, identity, config, node.copysets(), System.currentTimeMillis());
         jobs.push(sender);
         sender.start();
-        TrashReclaimer trash = new TrashReclaimer(node.copysets(), new FsInfoCache(mds, RetryPolicy.DEFAULT),
+        FsInfoCache fsInfos = new FsInfoCache(mds, RetryPolicy.DEFAULT);
+        TrashReclaimer trash = new TrashReclaimer(node.copysets(), fsInfos,
                 config.trash(), () -> System.currentTimeMillis() / 1000);
         jobs.push(trash);
         trash.start();
@@ -92,6 +94,10 @@ public final class MetaserverMain {
                 System::currentTimeMillis);
         jobs.push(txSweeper);
         txSweeper.start();
+        RecycleCleaner recycle = new RecycleCleaner(node.copysets(), fsInfos, metaClients,
+                config.recycleScanIntervalMs(), System::currentTimeMillis);
+        jobs.push(recycle);
+        recycle.start();
         stopped.await();
     }
 }
