@@ -9,6 +9,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.util.Optional;
 
 /**
@@ -25,7 +26,8 @@ public final class RecycleNames {
     public static final int MAX_NAME_BYTES = 255;
     private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("uuuu-MM-dd-HH").withZone(ZoneOffset.UTC);
     /** Parsing needs a minute field to make a time of day; {@link #hourStart} appends one. */
-    private static final DateTimeFormatter HOUR_MINUTE = DateTimeFormatter.ofPattern("uuuu-MM-dd-HH:mm");
+    private static final DateTimeFormatter HOUR_MINUTE = DateTimeFormatter.ofPattern("uuuu-MM-dd-HH:mm")
+            .withResolverStyle(ResolverStyle.STRICT);
 
     private RecycleNames() {
     }
