@@ -1,15 +1,14 @@
 package io.curvefs.metaserver.recycle;
 
+import io.curvefs.metaserver.copyset.LeaderJob;
 import io.curvefs.common.meta.EntryRemover;
 import io.curvefs.common.meta.MetaClient;
 import io.curvefs.common.meta.MetaClients;
 import io.curvefs.common.meta.RecycleNames;
 import io.curvefs.common.rpc.RpcException;
 import io.curvefs.metaserver.copyset.CopysetManager;
-import io.curvefs.metaserver.copyset.CopysetNode;
 import io.curvefs.metaserver.storage.MetaReader;
 import io.curvefs.proto.common.PartitionInfo;
-import io.curvefs.proto.common.PartitionStatus;
 import io.curvefs.proto.common.StatusCode;
 import io.curvefs.proto.mds.FsInfo;
 import io.curvefs.proto.metaserver.Dentry;
@@ -22,9 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
 
@@ -48,13 +44,8 @@ public final class RecycleCleaner implements AutoCloseable {
     private final CopysetManager copysets;
     private final IntFunction<FsInfo> fsInfos;
     private final MetaClients clients;
-    private final long intervalMs;
     private final LongSupplier nowMs;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "recycle-cleaner");
-        t.setDaemon(true);
-        return t;
-    });
+    private final LeaderJob job;
 
     /** @param fsInfos a file system's settings by id; may throw (that fs then waits for a later round) */
     public RecycleCleaner(CopysetManager copysets, IntFunction<FsInfo> fsInfos, MetaClients clients,
@@ -62,39 +53,28 @@ public final class RecycleCleaner implements AutoCloseable {
         this.copysets = copysets;
         this.fsInfos = fsInfos;
         this.clients = clients;
-        this.intervalMs = intervalMs;
         this.nowMs = nowMs;
+        this.job = new LeaderJob("recycle-cleaner", intervalMs, 0, this::round);
     }
 
     public void start() {
-        timer.scheduleWithFixedDelay(this::round, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+        job.start();
     }
 
     /** One round over the copysets this node leads; answers how many entries it removed. */
     public int round() {
         int budget = PER_ROUND;
-        try {
-            for (CopysetNode copyset : copysets.all()) {
-                if (!copyset.stateMachine().isServing()) {
-                    continue;
-                }
-                MetaReader reader = copyset.reader();
-                for (PartitionInfo p : reader.partitions()) {
-                    if (budget > 0 && holdsBin(reader, p)) {
-                        budget = clean(reader, p, budget);
-                    }
-                }
+        for (LeaderJob.Led led : LeaderJob.ledPartitions(copysets)) {
+            if (budget > 0 && holdsBin(led.reader(), led.partition())) {
+                budget = clean(led.reader(), led.partition(), budget);
             }
-        } catch (RuntimeException e) {
-            // the timer must keep running whatever one round ran into
-            LOG.error("recycle round failed", e);
         }
         return PER_ROUND - budget;
     }
 
     private static boolean holdsBin(MetaReader reader, PartitionInfo p) {
-        return p.getStatus() != PartitionStatus.DELETING && p.getStart() <= RecycleNames.INODE
-                && RecycleNames.INODE <= p.getEnd() && reader.inode(p.getPartitionId(), RecycleNames.INODE).isPresent();
+        return p.getStart() <= RecycleNames.INODE && RecycleNames.INODE <= p.getEnd()
+                && reader.inode(p.getPartitionId(), RecycleNames.INODE).isPresent();
     }
 
     /** Removes expired hour directories of the partition's bin within {@code budget}; answers what is left of it. */
@@ -170,6 +150,6 @@ public final class RecycleCleaner implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        job.close();
     }
 }

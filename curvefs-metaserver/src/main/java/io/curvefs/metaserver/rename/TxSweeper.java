@@ -1,17 +1,13 @@
 package io.curvefs.metaserver.rename;
 
+import io.curvefs.metaserver.copyset.LeaderJob;
 import io.curvefs.common.meta.MetaClients;
 import io.curvefs.metaserver.copyset.CopysetManager;
-import io.curvefs.metaserver.copyset.CopysetNode;
 import io.curvefs.metaserver.storage.MetaReader;
 import io.curvefs.proto.common.PartitionInfo;
-import io.curvefs.proto.common.PartitionStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -27,39 +23,28 @@ public final class TxSweeper implements AutoCloseable {
 
     private final CopysetManager copysets;
     private final MetaClients clients;
-    private final long intervalMs;
     private final LongSupplier nowMs;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "tx-sweeper");
-        t.setDaemon(true);
-        return t;
-    });
+    private final LeaderJob job;
 
     public TxSweeper(CopysetManager copysets, MetaClients clients, long intervalMs, LongSupplier nowMs) {
         this.copysets = copysets;
         this.clients = clients;
-        this.intervalMs = intervalMs;
         this.nowMs = nowMs;
+        this.job = new LeaderJob("tx-sweeper", intervalMs, 0, this::round);
     }
 
     public void start() {
-        timer.scheduleWithFixedDelay(this::round, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+        job.start();
     }
 
     /** One round over the copysets this node leads; answers how many partitions had expired transactions. */
     public int round() {
         int swept = 0;
         try {
-            for (CopysetNode copyset : copysets.all()) {
-                if (!copyset.stateMachine().isServing()) {
-                    continue;
-                }
-                MetaReader reader = copyset.reader();
-                for (PartitionInfo p : reader.partitions()) {
-                    if (p.getStatus() != PartitionStatus.DELETING && hasExpired(reader, p.getPartitionId())) {
-                        swept++;
-                        sweep(p);
-                    }
+            for (LeaderJob.Led led : LeaderJob.ledPartitions(copysets)) {
+                if (hasExpired(led.reader(), led.partition().getPartitionId())) {
+                    swept++;
+                    sweep(led.partition());
                 }
             }
         } catch (RuntimeException e) {
@@ -88,6 +73,6 @@ public final class TxSweeper implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        job.close();
     }
 }

@@ -1,5 +1,6 @@
 package io.curvefs.metaserver.trash;
 
+import io.curvefs.metaserver.copyset.LeaderJob;
 import com.google.protobuf.Message;
 import io.curvefs.common.rpc.Statuses;
 import io.curvefs.common.s3.S3Settings;
@@ -8,7 +9,6 @@ import io.curvefs.metaserver.copyset.CopysetNode;
 import io.curvefs.metaserver.storage.MetaReader;
 import io.curvefs.metaserver.storage.TrashEntry;
 import io.curvefs.proto.common.PartitionInfo;
-import io.curvefs.proto.common.PartitionStatus;
 import io.curvefs.proto.mds.FsInfo;
 import io.curvefs.proto.metaserver.MetaOperation;
 import io.curvefs.proto.metaserver.PartitionRef;
@@ -20,8 +20,6 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.IntFunction;
@@ -44,11 +42,7 @@ public final class TrashReclaimer implements AutoCloseable {
     private final TrashSettings settings;
     private final LongSupplier nowSec;
     private final FsObjectStores objects = new FsObjectStores(S3Settings.background());
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "trash-reclaimer");
-        t.setDaemon(true);
-        return t;
-    });
+    private final LeaderJob job;
 
     /**
      * @param fsInfos answers a file system's settings (S3 and retention) by id; may throw when it cannot
@@ -60,30 +54,22 @@ public final class TrashReclaimer implements AutoCloseable {
         this.fsInfos = fsInfos;
         this.settings = settings;
         this.nowSec = nowSec;
+        this.job = new LeaderJob("trash-reclaimer", settings.scanIntervalMs(), PROPOSE_TIMEOUT_MS, this::round);
     }
 
     public void start() {
-        timer.scheduleWithFixedDelay(this::round, settings.scanIntervalMs(), settings.scanIntervalMs(),
-                TimeUnit.MILLISECONDS);
+        job.start();
     }
 
     /** One round over the copysets this node leads (the timer's job; tests call it directly); answers how many inodes it reclaimed. */
     public int round() {
         int budget = settings.perRound();
         try {
-            for (CopysetNode copyset : copysets.all()) {
-                if (!copyset.stateMachine().isServing()) {
-                    continue;
+            for (LeaderJob.Led led : LeaderJob.ledPartitions(copysets)) {
+                if (budget == 0) {
+                    return settings.perRound();
                 }
-                MetaReader reader = copyset.reader();
-                for (PartitionInfo p : reader.partitions()) {
-                    if (budget == 0) {
-                        return settings.perRound();
-                    }
-                    if (p.getStatus() != PartitionStatus.DELETING) {
-                        budget -= reclaimExpired(copyset, reader, p, budget);
-                    }
-                }
+                budget -= reclaimExpired(led.copyset(), led.reader(), led.partition(), budget);
             }
         } catch (RuntimeException e) {
             // the timer must keep running whatever one round ran into
@@ -142,14 +128,7 @@ public final class TrashReclaimer implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
-        try {
-            if (!timer.awaitTermination(PROPOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
-                LOG.warn("a trash round was still running at close");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        job.close();
         objects.close();
     }
 }
