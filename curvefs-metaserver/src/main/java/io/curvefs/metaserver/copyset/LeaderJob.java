@@ -31,7 +31,7 @@ public final class LeaderJob implements AutoCloseable {
     private final long closeWaitMs;
     private final ScheduledExecutorService timer;
 
-    /** @param closeWaitMs how long {@link #close} waits for a round in progress */
+    /** @param closeWaitMs how long {@link #close} waits for a round in progress (0: it is interrupted and left) */
     public LeaderJob(String name, long intervalMs, long closeWaitMs, Runnable round) {
         this.name = name;
         this.intervalMs = intervalMs;
@@ -77,6 +77,9 @@ public final class LeaderJob implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
+        if (closeWaitMs == 0) {
+            return;
+        }
         try {
             if (!timer.awaitTermination(closeWaitMs, TimeUnit.MILLISECONDS)) {
                 LOG.warn("a {} round was still running at close", name);

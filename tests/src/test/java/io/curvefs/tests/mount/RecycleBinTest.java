@@ -63,11 +63,19 @@ class RecycleBinTest {
     private static final int NOBODY = 65534;
     private static MountCluster env;
 
+    /**
+     * Small partitions: once the root's partition is full (see {@link #fillRootPartition}), new inodes,
+     * the hour directories among them, live elsewhere, so moving into the bin is a rename transaction and
+     * the cleaner meets entries and inodes in different partitions.
+     */
+    private static final long IDS_PER_PARTITION = 16;
+
     @BeforeAll
     static void startCluster() throws IOException {
-        env = MountCluster.start(RecycleBinTest.class, "recyclefs",
-                Map.of("metaserver.recycle.scanIntervalMs", "500", "metaserver.trash.scanIntervalMs", "500"),
-                "--recycle-hours", "1", "--trash-retention-sec", "2");
+        LocalCluster.Options d = LocalCluster.Options.defaults();
+        env = MountCluster.start(RecycleBinTest.class, "recyclefs", new LocalCluster.Options(d.mdsCount(),
+                d.metaserverCount(), IDS_PER_PARTITION, Map.of(), Map.of("metaserver.recycle.scanIntervalMs", "500",
+                "metaserver.trash.scanIntervalMs", "500")), "--recycle-hours", "1", "--trash-retention-sec", "2");
     }
 
     @AfterAll
@@ -80,12 +88,15 @@ class RecycleBinTest {
     @Test
     void removedEntriesLandInTheBinAndComeBackIntact() throws Exception {
         Random random = new Random(44);
-        try (MountedFs fs = env.mount("a"); Operator op = Operator.open(env.cluster, env.fsName)) {
+        try (MountedFs fs = env.mount("a"); MountedFs other = env.mount("b");
+             Operator op = Operator.open(env.cluster, env.fsName)) {
             Path root = fs.path();
             Path bin = root.resolve(RecycleNames.NAME);
             assertEquals(RecycleNames.INODE, ino(bin), "the bin is inode 2");
             assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(bin)));
             assertEquals(0, Files.getAttribute(bin, "unix:uid"));
+            fillRootPartition(root);
+            twoMountsStartTheHourTogether(root, other.path(), bin, op);
 
             byte[] content = bytes(random, 3 * (1 << 20) + 123);
             Path file = root.resolve("file");
@@ -159,6 +170,60 @@ class RecycleBinTest {
             assertEquals(List.of(), TreeCheck.openTransactions(op.meta), "transactions left open");
             assertEquals(0, fs.unmount(), () -> "curve-fuse exit code after unmount; log:\n" + fs.tail());
         }
+    }
+
+    /** Fills the partition of the root and the bin, so that what follows lives in other partitions. */
+    private static void fillRootPartition(Path root) throws IOException {
+        Path fill = Files.createDirectory(root.resolve("fill"));
+        for (long i = RecycleNames.INODE + 2; i < IDS_PER_PARTITION; i++) {
+            Files.createFile(fill.resolve("f" + i));
+        }
+    }
+
+    /** Both mounts delete at once into an hour directory that does not exist yet: both make it, one wins. */
+    private static void twoMountsStartTheHourTogether(Path a, Path b, Path bin, Operator op) throws Exception {
+        int perMount = 4;
+        List<Long> inodes = new ArrayList<>();
+        for (Path root : List.of(a, b)) {
+            for (int i = 0; i < perMount; i++) {
+                Path f = root.resolve(root.getFileName() + "-" + i);
+                Files.writeString(f, f.toString());
+                inodes.add(ino(f));
+            }
+        }
+        assertTrue(Waiting.until(() -> Files.exists(b.resolve(a.getFileName() + "-0"))), "b sees a's files");
+        Set<String> hours = hoursAround(() -> {
+            List<Thread> threads = new ArrayList<>();
+            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            for (Path root : List.of(a, b)) {
+                Thread t = new Thread(() -> {
+                    for (int i = 0; i < perMount; i++) {
+                        try {
+                            Files.delete(root.resolve(root.getFileName() + "-" + i));
+                        } catch (IOException | RuntimeException e) {
+                            failures.add(e);
+                        }
+                    }
+                });
+                threads.add(t);
+                t.start();
+            }
+            for (Thread t : threads) {
+                t.join(TimeUnit.MINUTES.toMillis(2));
+            }
+            assertEquals(List.of(), failures, "deletions on two mounts at once");
+        });
+        int i = 0;
+        for (Path root : List.of(a, b)) {
+            for (int k = 0; k < perMount; k++) {
+                String name = "1_" + inodes.get(i++) + "_" + root.getFileName() + "-" + k;
+                binned(bin, hours, name);
+            }
+        }
+        String hour = hours.stream().filter(h -> Files.isDirectory(bin.resolve(h))).findFirst().orElseThrow();
+        long hourIno = ino(bin.resolve(hour));
+        assertNotEquals(op.meta.partitionOf(RecycleNames.INODE), op.meta.partitionOf(hourIno),
+                "the hour directory lives in another partition than the bin: moves into it are transactions");
     }
 
     /** EPERM for root wherever in the bin; a user is refused by the bin's mode already (EACCES). */
