@@ -271,6 +271,22 @@ class RecycleBinTest {
         assertTrue(op.trashedOrReclaimed(doomedIno), "the file left the bin into the trash");
         assertTrue(Waiting.until(LONG_WAIT_MS, () -> op.storedQuietly().stream().noneMatch(objects::contains)),
                 "the objects of a file deleted inside the bin leave the bucket after the trash retention");
+
+        // rm -rf of a whole hour directory, as root: everything in it is deleted, the next rm makes a new one
+        Path hourDir = binned.getParent();
+        List<Long> held = new ArrayList<>();
+        try (var entries = Files.list(hourDir)) {
+            for (Path e : entries.toList()) {
+                held.add(Long.parseLong(e.getFileName().toString().split("_")[1]));
+            }
+        }
+        assertFalse(held.isEmpty());
+        assertEquals(0, sh(root, "rm", "-rf", root.relativize(hourDir).toString()).exitCode());
+        assertFalse(Files.exists(hourDir));
+        for (long ino : held) {
+            assertTrue(op.trashedOrReclaimed(ino), "inode " + ino + " of the removed hour directory is deleted");
+        }
+        assertTrue(Files.isDirectory(bin));
     }
 
     /** An hour directory past recycle_hours goes with all it holds, as rm -rf would take it. */
