@@ -2,6 +2,7 @@ package io.curvefs.tests.mount;
 
 import io.curvefs.client.data.DataConfig;
 import io.curvefs.common.s3.ObjectLayout;
+import io.curvefs.common.meta.EntryRemover;
 import io.curvefs.common.meta.MdsClient;
 import io.curvefs.common.meta.MetaClient;
 import io.curvefs.common.meta.RecycleNames;
@@ -11,6 +12,7 @@ import io.curvefs.common.rpc.RpcException;
 import io.curvefs.common.s3.S3ObjectStore;
 import io.curvefs.proto.common.StatusCode;
 import io.curvefs.proto.mds.FsInfo;
+import io.curvefs.proto.metaserver.FsFileType;
 import io.curvefs.proto.metaserver.Inode;
 import io.curvefs.proto.metaserver.Time;
 import io.curvefs.tests.cluster.CommandRunner;
@@ -312,6 +314,33 @@ class RecycleBinTest {
         assertTrue(Waiting.until(LONG_WAIT_MS, () -> op.storedQuietly().stream().noneMatch(objects::contains)),
                 "the objects of the expired file leave the bucket");
         assertTrue(Files.isDirectory(bin), "the bin itself stays");
+    }
+
+    /** A client that skips the mount's checks still cannot remove, move or replace the bin, nor fill it. */
+    @Test
+    void metaserversRefuseOtherClientsToo() {
+        try (Operator op = Operator.open(env.cluster, env.fsName)) {
+            MetaClient meta = op.meta;
+            Time now = Operator.now();
+            assertRefused(() -> meta.removeEntry(1, RecycleNames.NAME, true, 0, false, now));
+            assertRefused(() -> meta.deleteDentry(1, RecycleNames.NAME, now));
+            assertRefused(() -> meta.renameLocal(1, RecycleNames.NAME, 1, "elsewhere", 0, 0, now));
+            assertRefused(() -> meta.createNode(RecycleNames.INODE, "file", FsFileType.TYPE_FILE, 0100644, 0, 0, 0,
+                    "", now));
+            assertRefused(() -> meta.createNode(RecycleNames.INODE, "not-an-hour", FsFileType.TYPE_DIRECTORY, 040755,
+                    0, 0, 0, "", now));
+            MetaClient.Created victim = meta.createNode(1, "victim-dir", FsFileType.TYPE_DIRECTORY, 040755, 0, 0, 0,
+                    "", now);
+            assertRefused(() -> meta.renameLocal(1, "victim-dir", 1, RecycleNames.NAME, 0, 0, now));
+            assertEquals(RecycleNames.INODE, meta.getDentry(1, RecycleNames.NAME).getInodeId(), "the bin stays");
+            new EntryRemover(meta).rmdir(1, "victim-dir", 0, now, dir -> { });
+            assertTrue(op.trashedOrReclaimed(victim.inode().getInodeId()));
+        }
+    }
+
+    private static void assertRefused(org.junit.jupiter.api.function.Executable call) {
+        RpcException e = assertThrows(RpcException.class, call);
+        assertEquals(StatusCode.NOT_PERMITTED, e.code(), e.getMessage());
     }
 
     @Test
