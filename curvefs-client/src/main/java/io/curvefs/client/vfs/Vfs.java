@@ -70,6 +70,7 @@ public final class Vfs {
     /** Inodes whose last name is gone but that an open handle or hidden alias still holds. */
     private final Set<Long> orphans = ConcurrentHashMap.newKeySet();
     private final Renamer renamer;
+    private final Remover remover;
 
     public Vfs(MetaClient meta, DataStore data, FsUsage usage, Duration attrTimeout, Duration entryTimeout) {
         this.meta = meta;
@@ -78,6 +79,7 @@ public final class Vfs {
         this.cache = new MetaCache(attrTimeout, entryTimeout);
         this.listings = new DirListings(entryTimeout);
         this.renamer = new Renamer(this);
+        this.remover = new Remover(this);
     }
 
     // ---- names and attributes ----
@@ -161,7 +163,7 @@ public final class Vfs {
      * Runs a change of directory {@code dir}'s entries and tells the listings: {@code done} on success;
      * on any failure (even a timeout, after which the change may have happened) the listing is dropped.
      */
-    private <T> T changing(long dir, Supplier<T> change, Consumer<DirListings> done) {
+    <T> T changing(long dir, Supplier<T> change, Consumer<DirListings> done) {
         T result;
         try {
             result = change.get();
@@ -266,35 +268,45 @@ public final class Vfs {
     // ---- removing names ----
 
     public void unlink(Caller c, long parent, String name) {
-        Time now = Clock.now();
-        boolean keep = mayBeHeld(parent, name);
-        RemoveEntryResponse r = changing(parent, () -> meta.removeEntry(parent, name, false, c.uid(), keep, now),
-                l -> l.removed(parent, name));
-        cache.dropEntry(parent, name);
-        cache.putAttr(r.getParent());
-        nameRemoved(r.getDentry().getInodeId(), parent, r.getInodeLocal(), r.getInode(), r.getInodeDeleted(), now);
+        Removed r = removeEntry(c, parent, name, false, mayBeHeld(parent, name));
+        nameRemoved(r.ino(), r.inode(), r.deleted());
     }
 
     public void rmdir(Caller c, long parent, String name) {
         if (!hidden.isEmpty()) {
             requireNoHiddenFile(parent, name);
         }
+        Removed r = removeEntry(c, parent, name, true, false);
+        cache.dropAttr(r.ino());
+    }
+
+    /**
+     * What became of the inode whose name was removed: {@code inode} afterwards (null when unknown),
+     * {@code deleted} when it is gone (a directory) or in the trash.
+     */
+    record Removed(long ino, Inode inode, boolean deleted) {
+    }
+
+    /**
+     * The entry goes and its inode loses the link together: in one command when the inode lives with the
+     * entry, else in a transaction ({@link Remover}), so that no crash leaves one without the other.
+     */
+    private Removed removeEntry(Caller c, long parent, String name, boolean directory, boolean keep) {
+        Time now = Clock.now();
+        RemoveEntryResponse r;
         try {
-            RemoveEntryResponse r = changing(parent, () -> meta.removeEntry(parent, name, true, c.uid(), false,
-                    Clock.now()), l -> l.removed(parent, name));
-            cache.dropEntry(parent, name);
-            cache.putAttr(r.getParent());
-            cache.dropAttr(r.getDentry().getInodeId());
+            r = changing(parent, () -> meta.removeEntry(parent, name, directory, c.uid(), keep, now),
+                    l -> l.removed(parent, name));
         } catch (RpcException e) {
             if (e.code() != StatusCode.CROSS_PARTITION) {
                 throw e;
             }
-            Inode victim = lookupFresh(parent, name);
-            requireEmptyDir(victim, name);
-            requireMayDelete(c, parent, victim);
-            removeName(parent, name);
-            deleteInode(victim.getInodeId());
+            return remover.remove(c, parent, name, directory, keep);
         }
+        cache.dropEntry(parent, name);
+        cache.putAttr(r.getParent());
+        return new Removed(r.getDentry().getInodeId(), r.getInodeLocal() ? r.getInode() : null,
+                r.getInodeDeleted());
     }
 
     /**
@@ -333,14 +345,9 @@ public final class Vfs {
      * the FUSE layer serves libfuse's hiding rename of an unlinked-open file.
      */
     public void hide(Caller c, long parent, String name, long aliasParent, String alias) {
-        Time now = Clock.now();
-        RemoveEntryResponse r = changing(parent, () -> meta.removeEntry(parent, name, false, c.uid(), true, now),
-                l -> l.removed(parent, name));
-        cache.dropEntry(parent, name);
-        cache.putAttr(r.getParent());
-        long ino = r.getDentry().getInodeId();
-        hidden.put(aliasParent, alias, ino);
-        nameRemoved(ino, parent, r.getInodeLocal(), r.getInode(), r.getInodeDeleted(), now);
+        Removed r = removeEntry(c, parent, name, false, true);
+        hidden.put(aliasParent, alias, r.ino());
+        nameRemoved(r.ino(), r.inode(), r.deleted());
     }
 
     /**
@@ -387,25 +394,14 @@ public final class Vfs {
         }
     }
 
-    void removeName(long parent, String name) {
-        cache.dropEntry(parent, name);
-        changing(parent, () -> meta.deleteDentry(parent, name, Clock.now()), l -> l.removed(parent, name));
-        cache.dropAttr(parent);
-    }
-
     /**
-     * An inode lost a name. When it lives with the entry the metaserver changed it in the same command
-     * ({@code local}: {@code inode} is the result); else its link count is lowered here. An inode without
-     * names goes to its partition's trash once nothing of this mount holds it ({@code deleted}: the
-     * metaserver did that already); the metaserver deletes its objects after the trash retention, so
-     * other mounts that still have it open keep reading it until then.
+     * An inode lost a name ({@code after}: the inode afterwards, null when unknown). An inode without names
+     * goes to its partition's trash once nothing of this mount holds it ({@code deleted}: the metaserver
+     * did that already); the metaserver deletes its objects after the trash retention, so other mounts
+     * that still have it open keep reading it until then.
      */
-    void nameRemoved(long ino, long formerParent, boolean local, Inode inode, boolean deleted, Time time) {
-        Inode after = inode;
-        if (!local) {
-            after = meta.updateInode(ino, b -> b.setNlinkDelta(-1).setCtime(time).addParentRemove(formerParent));
-        }
-        if (deleted) {
+    void nameRemoved(long ino, Inode after, boolean deleted) {
+        if (deleted || after == null) {
             cache.dropAttr(ino);
             return;
         }
