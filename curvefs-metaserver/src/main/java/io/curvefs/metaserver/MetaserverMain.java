@@ -12,6 +12,7 @@ import io.curvefs.metaserver.heartbeat.MdsRegistration;
 import io.curvefs.metaserver.heartbeat.MetaserverIdentity;
 import io.curvefs.metaserver.heartbeat.RegistrationRefusedException;
 import io.curvefs.metaserver.rename.TxSweeper;
+import io.curvefs.metaserver.trash.KeptOrphans;
 import io.curvefs.metaserver.trash.TrashReclaimer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,10 +84,15 @@ public final class MetaserverMain {
         HeartbeatSender sender = new HeartbeatSender(mds, identity, config, node.copysets(), System.currentTimeMillis());
         jobs.push(sender);
         sender.start();
-        TrashReclaimer trash = new TrashReclaimer(node.copysets(), new FsInfoCache(mds, RetryPolicy.DEFAULT),
-                config.trash(), () -> System.currentTimeMillis() / 1000);
+        FsInfoCache fsInfos = new FsInfoCache(mds, RetryPolicy.DEFAULT);
+        TrashReclaimer trash = new TrashReclaimer(node.copysets(), fsInfos, config.trash(),
+                () -> System.currentTimeMillis() / 1000);
         jobs.push(trash);
         trash.start();
+        KeptOrphans kept = new KeptOrphans(node.copysets(), fsInfos::fresh, config.trash(),
+                () -> System.currentTimeMillis() / 1000);
+        jobs.push(kept);
+        kept.start();
         MetaClients metaClients = new MetaClients(client, config.mdsAddrs(), RetryPolicy.DEFAULT);
         TxSweeper txSweeper = new TxSweeper(node.copysets(), metaClients, config.txSweepIntervalMs(),
                 System::currentTimeMillis);

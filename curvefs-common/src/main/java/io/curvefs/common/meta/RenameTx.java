@@ -98,7 +98,7 @@ public final class RenameTx {
                 .setType(removal.type()));
         add(parts, removal.inodeId(), TxIntent.newBuilder().setKind(TxIntent.Kind.DROP_INODE)
                 .setInodeId(removal.inodeId()).setType(removal.type()).setParent(removal.parent())
-                .setKeepIfOrphaned(removal.keepIfOrphaned()));
+                .setKeepIfOrphaned(removal.keepIfOrphaned()).setHolder(meta.clientId()));
         return run(removal.parent(), parts, removal.callerUid(), time);
     }
 
@@ -193,7 +193,7 @@ public final class RenameTx {
         if (plan.victim() != 0) {
             add(parts, plan.victim(), TxIntent.newBuilder().setKind(TxIntent.Kind.DROP_INODE)
                     .setInodeId(plan.victim()).setType(plan.victimType()).setParent(plan.dstParent())
-                    .setKeepIfOrphaned(plan.keepVictim()));
+                    .setKeepIfOrphaned(plan.keepVictim()).setHolder(meta.clientId()));
         }
         return parts;
     }

@@ -45,7 +45,7 @@ public final class EntryRemoval {
         RemoveEntryResponse.Builder out = RemoveEntryResponse.newBuilder().setStatus(Statuses.OK).setDentry(d);
         if (victim.isPresent()) {
             LinkCounts.Dropped dropped = LinkCounts.drop(w, p, victim.get(), r.getParentInodeId(), r.getTime(),
-                    r.getKeepIfOrphaned());
+                    r.getKeepIfOrphaned() ? r.getHeader().getClientId() : null);
             out.setInodeLocal(true).setInode(dropped.inode()).setInodeDeleted(dropped.deleted());
         }
         out.setParent(unlinkFromParent(w, p, parent, d, r.getTime()));

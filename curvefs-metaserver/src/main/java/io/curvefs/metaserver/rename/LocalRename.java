@@ -89,7 +89,7 @@ public final class LocalRename {
         StickyBit.check(parents.get(r.getDstParent()), inode.orElse(null), r.getCallerUid());
         if (inode.isPresent()) {
             LinkCounts.Dropped dropped = LinkCounts.drop(w, p, inode.get(), r.getDstParent(), r.getTime(),
-                    r.getKeepIfOrphaned() == victim.getInodeId());
+                    r.getKeepIfOrphaned() == victim.getInodeId() ? r.getHeader().getClientId() : null);
             out.setReplacedLocal(true).setReplacedInode(dropped.inode()).setReplacedDeleted(dropped.deleted());
         }
         w.deleteDentry(p.id(), r.getDstParent(), r.getDstName());

@@ -3,15 +3,12 @@ package io.curvefs.metaserver.rename;
 import io.curvefs.common.meta.MetaClients;
 import io.curvefs.metaserver.copyset.CopysetManager;
 import io.curvefs.metaserver.copyset.CopysetNode;
+import io.curvefs.metaserver.copyset.LeaderRounds;
 import io.curvefs.metaserver.storage.MetaReader;
 import io.curvefs.proto.common.PartitionInfo;
-import io.curvefs.proto.common.PartitionStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -25,48 +22,23 @@ import java.util.function.LongSupplier;
 public final class TxSweeper implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TxSweeper.class);
 
-    private final CopysetManager copysets;
     private final MetaClients clients;
-    private final long intervalMs;
     private final LongSupplier nowMs;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "tx-sweeper");
-        t.setDaemon(true);
-        return t;
-    });
+    private final LeaderRounds rounds;
 
     public TxSweeper(CopysetManager copysets, MetaClients clients, long intervalMs, LongSupplier nowMs) {
-        this.copysets = copysets;
         this.clients = clients;
-        this.intervalMs = intervalMs;
         this.nowMs = nowMs;
+        this.rounds = new LeaderRounds("tx-sweeper", copysets, intervalMs, Integer.MAX_VALUE, this::sweep);
     }
 
     public void start() {
-        timer.scheduleWithFixedDelay(this::round, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+        rounds.start();
     }
 
     /** One round over the copysets this node leads; answers how many partitions had expired transactions. */
     public int round() {
-        int swept = 0;
-        try {
-            for (CopysetNode copyset : copysets.all()) {
-                if (!copyset.stateMachine().isServing()) {
-                    continue;
-                }
-                MetaReader reader = copyset.reader();
-                for (PartitionInfo p : reader.partitions()) {
-                    if (p.getStatus() != PartitionStatus.DELETING && hasExpired(reader, p.getPartitionId())) {
-                        swept++;
-                        sweep(p);
-                    }
-                }
-            }
-        } catch (RuntimeException e) {
-            // the timer must keep running whatever one round ran into
-            LOG.error("transaction sweep round failed", e);
-        }
-        return swept;
+        return rounds.round();
     }
 
     private boolean hasExpired(MetaReader reader, int partitionId) {
@@ -74,7 +46,10 @@ public final class TxSweeper implements AutoCloseable {
         return reader.txs(partitionId).stream().anyMatch(tx -> now > tx.getStartMs() + tx.getTtlMs());
     }
 
-    private void sweep(PartitionInfo p) {
+    private int sweep(CopysetNode copyset, PartitionInfo p, int budget) {
+        if (!hasExpired(copyset.reader(), p.getPartitionId())) {
+            return 0;
+        }
         try {
             if (!clients.of(p.getFsId()).settleExpiredTransactions(p.getPartitionId())) {
                 LOG.debug("partition {}: a transaction is still pending at its primary", p.getPartitionId());
@@ -84,10 +59,11 @@ public final class TxSweeper implements AutoCloseable {
             LOG.warn("partition {}: settling expired rename transactions failed: {}", p.getPartitionId(),
                     e.getMessage());
         }
+        return 1;
     }
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        rounds.close();
     }
 }

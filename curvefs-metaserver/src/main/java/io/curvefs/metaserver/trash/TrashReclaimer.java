@@ -5,10 +5,10 @@ import io.curvefs.common.rpc.Statuses;
 import io.curvefs.common.s3.S3Settings;
 import io.curvefs.metaserver.copyset.CopysetManager;
 import io.curvefs.metaserver.copyset.CopysetNode;
+import io.curvefs.metaserver.copyset.LeaderRounds;
 import io.curvefs.metaserver.storage.MetaReader;
 import io.curvefs.metaserver.storage.TrashEntry;
 import io.curvefs.proto.common.PartitionInfo;
-import io.curvefs.proto.common.PartitionStatus;
 import io.curvefs.proto.mds.FsInfo;
 import io.curvefs.proto.metaserver.MetaOperation;
 import io.curvefs.proto.metaserver.PartitionRef;
@@ -20,8 +20,6 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.IntFunction;
@@ -39,16 +37,11 @@ public final class TrashReclaimer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TrashReclaimer.class);
     private static final long PROPOSE_TIMEOUT_MS = 30_000;
 
-    private final CopysetManager copysets;
     private final IntFunction<FsInfo> fsInfos;
     private final TrashSettings settings;
     private final LongSupplier nowSec;
     private final FsObjectStores objects = new FsObjectStores(S3Settings.background());
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "trash-reclaimer");
-        t.setDaemon(true);
-        return t;
-    });
+    private final LeaderRounds rounds;
 
     /**
      * @param fsInfos answers a file system's settings (S3 and retention) by id; may throw when it cannot
@@ -56,40 +49,20 @@ public final class TrashReclaimer implements AutoCloseable {
      */
     public TrashReclaimer(CopysetManager copysets, IntFunction<FsInfo> fsInfos, TrashSettings settings,
                           LongSupplier nowSec) {
-        this.copysets = copysets;
         this.fsInfos = fsInfos;
         this.settings = settings;
         this.nowSec = nowSec;
+        this.rounds = new LeaderRounds("trash-reclaimer", copysets, settings.scanIntervalMs(), settings.perRound(),
+                (copyset, p, budget) -> reclaimExpired(copyset, copyset.reader(), p, budget));
     }
 
     public void start() {
-        timer.scheduleWithFixedDelay(this::round, settings.scanIntervalMs(), settings.scanIntervalMs(),
-                TimeUnit.MILLISECONDS);
+        rounds.start();
     }
 
-    /** One round over the copysets this node leads (the timer's job; tests call it directly); answers how many inodes it reclaimed. */
+    /** One round over the copysets this node leads (tests call it directly); answers how many inodes it reclaimed. */
     public int round() {
-        int budget = settings.perRound();
-        try {
-            for (CopysetNode copyset : copysets.all()) {
-                if (!copyset.stateMachine().isServing()) {
-                    continue;
-                }
-                MetaReader reader = copyset.reader();
-                for (PartitionInfo p : reader.partitions()) {
-                    if (budget == 0) {
-                        return settings.perRound();
-                    }
-                    if (p.getStatus() != PartitionStatus.DELETING) {
-                        budget -= reclaimExpired(copyset, reader, p, budget);
-                    }
-                }
-            }
-        } catch (RuntimeException e) {
-            // the timer must keep running whatever one round ran into
-            LOG.error("trash round failed", e);
-        }
-        return settings.perRound() - budget;
+        return rounds.round();
     }
 
     /** Reclaims up to {@code budget} expired entries of one partition; stops at its first failure. */
@@ -142,14 +115,7 @@ public final class TrashReclaimer implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
-        try {
-            if (!timer.awaitTermination(PROPOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
-                LOG.warn("a trash round was still running at close");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        rounds.close();
         objects.close();
     }
 }
