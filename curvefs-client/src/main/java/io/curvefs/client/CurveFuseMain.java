@@ -71,7 +71,7 @@ public final class CurveFuseMain {
             MdsClient mds = new MdsClient(rpc, config.mdsAddrs(), config.retryPolicy());
             MountSession session;
             try {
-                session = MountSession.open(mds, args.fsName(), mountpoint(args.mountpoint()),
+                session = MountSession.open(mds, args.fsName(), mountpoint(args.mountpoint(), rpc.clientId()),
                         ProcMounts.isMountPoint(args.mountpoint()));
             } catch (RpcException e) {
                 System.err.println("curve-fuse: cannot mount fs " + args.fsName() + ": " + e.code() + " " + e.getMessage());
@@ -128,7 +128,7 @@ public final class CurveFuseMain {
         return exit;
     }
 
-    private static Mountpoint mountpoint(Path path) {
+    private static Mountpoint mountpoint(Path path, String sessionId) {
         String host;
         try {
             host = InetAddress.getLocalHost().getHostName();
@@ -136,7 +136,7 @@ public final class CurveFuseMain {
             host = "localhost";
         }
         return Mountpoint.newBuilder().setHostname(host).setPath(path.toAbsolutePath().normalize().toString())
-                .setCto(true).build();
+                .setCto(true).setSessionId(sessionId).build();
     }
 
     private static Args parse(String[] argv) {

@@ -13,6 +13,7 @@ import io.curvefs.metaserver.heartbeat.MetaserverIdentity;
 import io.curvefs.metaserver.heartbeat.RegistrationRefusedException;
 import io.curvefs.metaserver.recycle.RecycleCleaner;
 import io.curvefs.metaserver.rename.TxSweeper;
+import io.curvefs.metaserver.trash.KeptOrphans;
 import io.curvefs.metaserver.trash.TrashReclaimer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,10 +86,14 @@ public final class MetaserverMain {
         jobs.push(sender);
         sender.start();
         FsInfoCache fsInfos = new FsInfoCache(mds, RetryPolicy.DEFAULT);
-        TrashReclaimer trash = new TrashReclaimer(node.copysets(), fsInfos,
-                config.trash(), () -> System.currentTimeMillis() / 1000);
+        TrashReclaimer trash = new TrashReclaimer(node.copysets(), fsInfos, config.trash(),
+                () -> System.currentTimeMillis() / 1000);
         jobs.push(trash);
         trash.start();
+        KeptOrphans kept = new KeptOrphans(node.copysets(), fsInfos::fresh, config.trash(),
+                () -> System.currentTimeMillis() / 1000);
+        jobs.push(kept);
+        kept.start();
         MetaClients metaClients = new MetaClients(client, config.mdsAddrs(), RetryPolicy.DEFAULT);
         TxSweeper txSweeper = new TxSweeper(node.copysets(), metaClients, config.txSweepIntervalMs(),
                 System::currentTimeMillis);

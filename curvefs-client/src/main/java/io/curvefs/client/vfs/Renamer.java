@@ -15,12 +15,12 @@ import java.util.List;
  * rename(2). When both parents live in one partition (always within one directory, and usually across
  * directories) the metaserver does it in one raft command with the POSIX checks (EISDIR, ENOTDIR,
  * ENOTEMPTY, EINVAL for a directory moved into its own subtree, the sticky bit): atomic, and no other
- * mount sees a half-done rename. This class updates the inodes that live elsewhere.
+ * mount sees a half-done rename.
  *
  * <p>Across partitions it is the prepare/commit transaction {@link RenameTx}: atomic too, and safe
- * against a crash of this client at any step. So is it when the one command cannot decide alone
- * (CROSS_PARTITION): a replaced directory, or a directory moving to another parent, that lives in
- * another partition, or a way from the new parent to the root that leaves the partition.
+ * against a crash of this client at any step. So is it when the one command cannot do it alone
+ * (CROSS_PARTITION): the moved or the replaced inode lives in another partition, or a directory's way
+ * from its new parent to the root leaves the partition.
  */
 final class Renamer {
     /** Bounds the walk up the tree in the subtree check, in case the parent chain were ever cyclic. */
@@ -44,7 +44,7 @@ final class Renamer {
             Time now = Clock.now();
             try {
                 return applied(vfs.meta.renameLocal(srcParent, srcName, dstParent, dstName, c.uid(), keep, now),
-                        srcParent, srcName, dstParent, dstName, now);
+                        srcParent, srcName, dstParent, dstName);
             } catch (RpcException e) {
                 if (e.code() != StatusCode.CROSS_PARTITION) {
                     throw e;
@@ -54,9 +54,8 @@ final class Renamer {
         return renameAcross(c, srcParent, srcName, dstParent, dstName);
     }
 
-    /** Brings the caches up to date and updates what lives in other partitions. */
-    private boolean applied(RenameResponse r, long srcParent, String srcName, long dstParent, String dstName,
-                            Time now) {
+    /** Brings the caches up to date; false when the rename changed nothing. */
+    private boolean applied(RenameResponse r, long srcParent, String srcName, long dstParent, String dstName) {
         vfs.cache.putAttr(r.getSrcParent());
         vfs.cache.putAttr(r.getDstParent());
         if (r.getNoop()) {
@@ -65,21 +64,16 @@ final class Renamer {
         long ino = r.getMoved().getInodeId();
         vfs.cache.dropEntry(srcParent, srcName);
         vfs.cache.putEntry(dstParent, dstName, ino);
-        vfs.cache.putAttr(r.getMovedLocal() ? r.getMovedInode() : movedElsewhere(ino, srcParent, dstParent, now));
+        if (r.getMovedLocal()) {
+            vfs.cache.putAttr(r.getMovedInode());
+        } else {
+            vfs.cache.dropAttr(ino);
+        }
         if (r.hasReplaced()) {
-            vfs.nameRemoved(r.getReplaced().getInodeId(), dstParent, r.getReplacedLocal(), r.getReplacedInode(),
-                    r.getReplacedDeleted(), now);
+            vfs.nameRemoved(r.getReplaced().getInodeId(), r.getReplacedLocal() ? r.getReplacedInode() : null,
+                    r.getReplacedDeleted());
         }
         return true;
-    }
-
-    private Inode movedElsewhere(long ino, long srcParent, long dstParent, Time now) {
-        return vfs.meta.updateInode(ino, b -> {
-            b.setCtime(now);
-            if (srcParent != dstParent) {
-                b.addParentRemove(srcParent).addParentAdd(dstParent);
-            }
-        });
     }
 
     /**
@@ -108,7 +102,7 @@ final class Renamer {
                     victim != 0 && vfs.isHeld(victim), c.uid(), way);
             try {
                 List<Inode> deleted = tx.run(p, now);
-                committed(src.getInodeId(), srcParent, srcName, dstParent, dstName, victim, deleted, now);
+                committed(src.getInodeId(), srcParent, srcName, dstParent, dstName, victim, deleted);
                 return true;
             } catch (RpcException e) {
                 if (e.code() != StatusCode.TX_CONFLICT || plan == MAX_PLANS) {
@@ -134,17 +128,17 @@ final class Renamer {
 
     /** Brings the caches up to date after a committed transaction; the replaced inode's objects are reclaimed. */
     private void committed(long ino, long srcParent, String srcName, long dstParent, String dstName, long victim,
-                           List<Inode> deleted, Time now) {
+                           List<Inode> deleted) {
         vfs.cache.dropEntry(srcParent, srcName);
         vfs.cache.putEntry(dstParent, dstName, ino);
         vfs.cache.dropAttr(srcParent);
         vfs.cache.dropAttr(dstParent);
         vfs.cache.dropAttr(ino);
         for (Inode gone : deleted) {
-            vfs.nameRemoved(gone.getInodeId(), dstParent, true, gone, true, now);
+            vfs.nameRemoved(gone.getInodeId(), gone, true);
         }
         if (victim != 0 && deleted.stream().noneMatch(i -> i.getInodeId() == victim)) {
-            vfs.nameRemoved(victim, dstParent, true, vfs.fetch(victim), false, now);
+            vfs.nameRemoved(victim, vfs.fetch(victim), false);
         }
     }
 

@@ -82,7 +82,7 @@ public final class Vfs {
         this.cache = new MetaCache(attrTimeout, entryTimeout);
         this.listings = new DirListings(entryTimeout);
         this.renamer = new Renamer(this);
-        this.remover = new EntryRemover(meta);
+        this.remover = new EntryRemover(meta, Clock::now);
         this.recycle = new RecycleBin(this, recycleBin);
     }
 
@@ -167,7 +167,7 @@ public final class Vfs {
      * Runs a change of directory {@code dir}'s entries and tells the listings: {@code done} on success;
      * on any failure (even a timeout, after which the change may have happened) the listing is dropped.
      */
-    private <T> T changing(long dir, Supplier<T> change, Consumer<DirListings> done) {
+    <T> T changing(long dir, Supplier<T> change, Consumer<DirListings> done) {
         T result;
         try {
             result = change.get();
@@ -283,7 +283,8 @@ public final class Vfs {
         if (recycle.takes(parent, name) && recycle.moveIn(c, parent, name, requireNotDir(parent, name))) {
             return;
         }
-        removeName(c, parent, name, mayBeHeld(parent, name));
+        EntryRemover.Removed r = removeEntry(c, parent, name, false, mayBeHeld(parent, name));
+        nameRemoved(r.ino(), r.inode(), r.deleted());
     }
 
     private Inode requireNotDir(long parent, String name) {
@@ -292,21 +293,6 @@ public final class Vfs {
             throw new VfsException(Errno.EISDIR, "'" + name + "' is a directory");
         }
         return victim;
-    }
-
-    /** Removes a name of a non-directory; the inode stays for this mount's open handles when {@code keep}. */
-    private long removeName(Caller c, long parent, String name, boolean keep) {
-        Time now = Clock.now();
-        EntryRemover.Removed r = changing(parent, () -> remover.unlink(parent, name, c.uid(), keep, now),
-                l -> l.removed(parent, name));
-        cache.dropEntry(parent, name);
-        cache.putAttr(r.parent());
-        if (r.deleted()) {
-            cache.dropAttr(r.ino());
-        } else {
-            nameRemoved(r.ino(), parent, true, r.inode(), false, now);
-        }
-        return r.ino();
     }
 
     /**
@@ -324,19 +310,37 @@ public final class Vfs {
                 return;
             }
         }
-        EntryRemover.Removed r = changing(parent, () -> remover.rmdir(parent, name, c.uid(), Clock.now(), dir -> {
-            if (hidden.anyIn(dir.getInodeId())) {
-                throw new VfsException(Errno.ENOTEMPTY, "directory '" + name + "' is not empty");
-            }
-            requireMayDelete(c, parent, dir);
-        }), l -> l.removed(parent, name));
-        cache.dropEntry(parent, name);
+        EntryRemover.Removed r = removeEntry(c, parent, name, true, false);
         cache.dropAttr(r.ino());
+    }
+
+    /**
+     * The entry goes and its inode loses the link together (see {@link EntryRemover}); this mount's own
+     * checks (the sticky bit, hidden aliases in a directory) come before a transaction.
+     */
+    private EntryRemover.Removed removeEntry(Caller c, long parent, String name, boolean directory, boolean keep) {
+        EntryRemover.Removed r = changing(parent, () -> remover.remove(parent, name, directory, c.uid(), keep,
+                new EntryRemover.Victims() {
+                    @Override
+                    public Inode lookup(long dir, String entry) {
+                        return lookupFresh(dir, entry);
+                    }
+
+                    @Override
+                    public void check(long dir, Inode victim) {
+                        if (hidden.anyIn(victim.getInodeId())) {
+                            throw new VfsException(Errno.ENOTEMPTY, "directory '" + name + "' is not empty");
+                        }
+                        requireMayDelete(c, dir, victim);
+                    }
+                }), l -> l.removed(parent, name));
+        cache.dropEntry(parent, name);
         if (r.parent() != null) {
             cache.putAttr(r.parent());
         } else {
             cache.dropAttr(parent);
         }
+        return r;
     }
 
     /**
@@ -385,7 +389,9 @@ public final class Vfs {
                 return;
             }
         }
-        hidden.put(aliasParent, alias, removeName(c, parent, name, true));
+        EntryRemover.Removed r = removeEntry(c, parent, name, false, true);
+        hidden.put(aliasParent, alias, r.ino());
+        nameRemoved(r.ino(), r.inode(), r.deleted());
     }
 
     /**
@@ -433,18 +439,13 @@ public final class Vfs {
     }
 
     /**
-     * An inode lost a name. When it lives with the entry the metaserver changed it in the same command
-     * ({@code local}: {@code inode} is the result); else its link count is lowered here. An inode without
-     * names goes to its partition's trash once nothing of this mount holds it ({@code deleted}: the
-     * metaserver did that already); the metaserver deletes its objects after the trash retention, so
-     * other mounts that still have it open keep reading it until then.
+     * An inode lost a name ({@code after}: the inode afterwards, null when unknown). An inode without names
+     * goes to its partition's trash once nothing of this mount holds it ({@code deleted}: the metaserver
+     * did that already); the metaserver deletes its objects after the trash retention, so other mounts
+     * that still have it open keep reading it until then.
      */
-    void nameRemoved(long ino, long formerParent, boolean local, Inode inode, boolean deleted, Time time) {
-        Inode after = inode;
-        if (!local) {
-            after = meta.updateInode(ino, b -> b.setNlinkDelta(-1).setCtime(time).addParentRemove(formerParent));
-        }
-        if (deleted) {
+    void nameRemoved(long ino, Inode after, boolean deleted) {
+        if (deleted || after == null) {
             cache.dropAttr(ino);
             return;
         }

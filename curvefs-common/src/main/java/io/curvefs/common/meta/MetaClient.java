@@ -109,6 +109,11 @@ public final class MetaClient {
         return router;
     }
 
+    /** This process's client id: the holder metaservers record for files it keeps open without a name. */
+    public String clientId() {
+        return rpc.clientId();
+    }
+
     /**
      * Settles the partition's rename transactions whose deadline passed, whatever became of their clients:
      * forward when committed at the primary, back otherwise. False when one could not be settled yet.

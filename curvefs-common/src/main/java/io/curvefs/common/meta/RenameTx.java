@@ -18,7 +18,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * rename(2) across partitions as a prepare/commit transaction (DESIGN.md §4). Every partition involved
+ * rename(2) across partitions as a prepare/commit transaction (DESIGN.md §4), and unlink(2)/rmdir(2) of an
+ * entry whose inode lives in another partition (a {@link Removal}: a rename to nowhere). Every partition involved
  * (both parents' partitions, those of the moved and of the replaced inode, and for a directory moving
  * to another parent those of the directories on the way from the new parent to the root, whose places
  * it holds so that no concurrent move can put the directory into its own subtree) prepares its part, the
@@ -54,6 +55,14 @@ public final class RenameTx {
     public record Ancestor(long inodeId, long parent) {
     }
 
+    /**
+     * unlink(2) or rmdir(2) of an entry whose inode lives in another partition than its parent: a rename to
+     * nowhere. The name goes and the inode loses that link (a directory must be empty) at one commit point.
+     */
+    public record Removal(long parent, String name, long inodeId, FsFileType type, boolean keepIfOrphaned,
+                          int callerUid) {
+    }
+
     /** Past this, a PENDING transaction may be aborted by anyone; far above a transaction's normal life. */
     public static final long DEFAULT_TTL_MS = 5_000;
     private static final long GIVE_UP_NS = TimeUnit.SECONDS.toNanos(60);
@@ -78,10 +87,27 @@ public final class RenameTx {
      * reclaimed). TX_CONFLICT: the names changed since the plan was made; make it again.
      */
     public List<Inode> run(Plan plan, Time time) {
+        return run(plan.srcParent(), parts(plan), plan.callerUid(), time);
+    }
+
+    /** Removes; answers the inodes that lost their last name. TX_CONFLICT: the name changed; look again. */
+    public List<Inode> remove(Removal removal, Time time) {
+        Map<Integer, List<TxIntent>> parts = new LinkedHashMap<>();
+        add(parts, removal.parent(), TxIntent.newBuilder().setKind(TxIntent.Kind.REMOVE_NAME)
+                .setParent(removal.parent()).setName(removal.name()).setInodeId(removal.inodeId())
+                .setType(removal.type()));
+        add(parts, removal.inodeId(), TxIntent.newBuilder().setKind(TxIntent.Kind.DROP_INODE)
+                .setInodeId(removal.inodeId()).setType(removal.type()).setParent(removal.parent())
+                .setKeepIfOrphaned(removal.keepIfOrphaned()).setHolder(meta.clientId()));
+        return run(removal.parent(), parts, removal.callerUid(), time);
+    }
+
+    /** The primary is the partition of the directory {@code primaryOwner} (a source parent). */
+    private List<Inode> run(long primaryOwner, Map<Integer, List<TxIntent>> parts, int callerUid, Time time) {
         long giveUp = System.nanoTime() + GIVE_UP_NS;
         for (int attempt = 1; ; attempt++) {
             try {
-                return attempt(plan, time);
+                return attempt(meta.partitionOf(primaryOwner), parts, callerUid, time);
             } catch (RpcException e) {
                 boolean retry = e.code() == StatusCode.TX_LOCKED || e.code() == StatusCode.TX_ABORTED;
                 if (!retry || System.nanoTime() > giveUp) {
@@ -92,14 +118,12 @@ public final class RenameTx {
         }
     }
 
-    private List<Inode> attempt(Plan plan, Time time) {
-        int primary = meta.partitionOf(plan.srcParent());
-        Map<Integer, List<TxIntent>> parts = parts(plan);
+    private List<Inode> attempt(int primary, Map<Integer, List<TxIntent>> parts, int callerUid, Time time) {
         List<Integer> others = new ArrayList<>(parts.keySet());
         others.remove(Integer.valueOf(primary));
         TxRecord base = TxRecord.newBuilder().setTxId(UUID.randomUUID().toString()).setPrimary(primary)
                 .setStartMs(System.currentTimeMillis()).setTtlMs(ttlMs).setTime(time)
-                .setCallerUid(plan.callerUid()).build();
+                .setCallerUid(callerUid).build();
         String id = base.getTxId();
         prepare(primary, base.toBuilder().setState(TxRecord.State.PENDING).addAllParticipants(others)
                 .addAllIntents(parts.get(primary)).build());
@@ -169,7 +193,7 @@ public final class RenameTx {
         if (plan.victim() != 0) {
             add(parts, plan.victim(), TxIntent.newBuilder().setKind(TxIntent.Kind.DROP_INODE)
                     .setInodeId(plan.victim()).setType(plan.victimType()).setParent(plan.dstParent())
-                    .setKeepIfOrphaned(plan.keepVictim()));
+                    .setKeepIfOrphaned(plan.keepVictim()).setHolder(meta.clientId()));
         }
         return parts;
     }

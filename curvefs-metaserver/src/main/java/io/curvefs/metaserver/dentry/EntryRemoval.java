@@ -17,8 +17,9 @@ import io.curvefs.proto.metaserver.Time;
 import java.util.Optional;
 
 /**
- * unlink(2) and rmdir(2) as one command: the entry, the parent and (when it lives here) the named inode
- * change together, so no crash leaves a name without its link count or the reverse. Checks come first.
+ * unlink(2) and rmdir(2) as one command: the entry, the parent and the named inode change together, so no
+ * crash leaves a name without its link count or the reverse. Checks come first. An entry whose inode lives
+ * in another partition is refused (CROSS_PARTITION): the client removes it in a transaction.
  */
 public final class EntryRemoval {
     private EntryRemoval() {
@@ -37,16 +38,16 @@ public final class EntryRemoval {
         if (!r.getDirectory() && isDir) {
             throw new RpcException(StatusCode.IS_DIRECTORY, "'" + r.getName() + "' is a directory");
         }
-        Optional<Inode> victim = localInode(w, p, d.getInodeId());
-        if (isDir && victim.isEmpty()) {
-            throw new RpcException(StatusCode.CROSS_PARTITION, "directory " + d.getInodeId()
-                    + " lives in another partition: its emptiness is checked there");
+        if (!p.owns(d.getInodeId())) {
+            throw new RpcException(StatusCode.CROSS_PARTITION, "inode " + d.getInodeId()
+                    + " lives in another partition: the name and its link go together in a transaction");
         }
+        Optional<Inode> victim = localInode(w, p, d.getInodeId());
         StickyBit.check(parent, victim.orElse(null), r.getCallerUid());
         RemoveEntryResponse.Builder out = RemoveEntryResponse.newBuilder().setStatus(Statuses.OK).setDentry(d);
         if (victim.isPresent()) {
             LinkCounts.Dropped dropped = LinkCounts.drop(w, p, victim.get(), r.getParentInodeId(), r.getTime(),
-                    r.getKeepIfOrphaned());
+                    r.getKeepIfOrphaned() ? r.getHeader().getClientId() : null);
             out.setInodeLocal(true).setInode(dropped.inode()).setInodeDeleted(dropped.deleted());
         }
         out.setParent(unlinkFromParent(w, p, parent, d, r.getTime()));

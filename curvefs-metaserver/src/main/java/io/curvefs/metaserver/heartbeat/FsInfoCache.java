@@ -32,6 +32,11 @@ public final class FsInfoCache implements IntFunction<FsInfo> {
         if (cached != null) {
             return cached;
         }
+        return fresh(fsId);
+    }
+
+    /** Asks the MDS even when known: for what does change, such as the fs's mounts. */
+    public FsInfo fresh(int fsId) {
         GetFsInfoResponse r = mds.call(GetFsInfoRequest.newBuilder().setFsId(fsId).build(), policy);
         FsInfo fs = Statuses.requireOk(r).getFsInfo();
         known.put(fsId, fs);

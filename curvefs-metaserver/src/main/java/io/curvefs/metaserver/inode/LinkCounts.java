@@ -27,11 +27,12 @@ public final class LinkCounts {
 
     /**
      * One name of {@code inode} in {@code parent} is gone. A directory (which must be empty) is deleted; a
-     * file loses a link and enters the trash at nlink 0, unless {@code keepIfOrphaned} (the caller still has
-     * it open: it stays out of the trash, with its deletion time set, until the caller's DeleteInode).
+     * file loses a link and enters the trash at nlink 0, unless {@code keptBy} names the client that still
+     * has it open (null: none): it then stays out of the trash, with its deletion time set and a 'K' key
+     * naming that client, until the client's DeleteInode or the end of its mount session.
      */
     public static Dropped drop(MetaWriter w, PartitionState p, Inode inode, long parent, Time time,
-                               boolean keepIfOrphaned) {
+                               String keptBy) {
         if (inode.getType() == FsFileType.TYPE_DIRECTORY) {
             requireEmptyDirectory(w, p, inode);
             return new Dropped(deleteDirectory(w, p, inode), true);
@@ -45,8 +46,11 @@ public final class LinkCounts {
             b.setDtime(time.getSec());
         }
         Inode after = b.build();
-        if (nlink == 0 && !keepIfOrphaned) {
+        if (nlink == 0 && keptBy == null) {
             return new Dropped(Trash.put(w, p, after, time.getSec()), true);
+        }
+        if (nlink == 0) {
+            w.putKept(p.id(), after.getInodeId(), keptBy);
         }
         w.putInode(p.id(), after);
         return new Dropped(after, false);

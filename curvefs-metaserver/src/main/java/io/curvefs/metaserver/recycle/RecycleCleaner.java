@@ -1,12 +1,13 @@
 package io.curvefs.metaserver.recycle;
 
-import io.curvefs.metaserver.copyset.LeaderJob;
 import io.curvefs.common.meta.EntryRemover;
 import io.curvefs.common.meta.MetaClient;
 import io.curvefs.common.meta.MetaClients;
 import io.curvefs.common.meta.RecycleNames;
 import io.curvefs.common.rpc.RpcException;
 import io.curvefs.metaserver.copyset.CopysetManager;
+import io.curvefs.metaserver.copyset.CopysetNode;
+import io.curvefs.metaserver.copyset.LeaderRounds;
 import io.curvefs.metaserver.storage.MetaReader;
 import io.curvefs.proto.common.PartitionInfo;
 import io.curvefs.proto.common.StatusCode;
@@ -41,35 +42,27 @@ public final class RecycleCleaner implements AutoCloseable {
     private static final int MAX_DEPTH = 64;
     private static final Duration HOUR = Duration.ofHours(1);
 
-    private final CopysetManager copysets;
     private final IntFunction<FsInfo> fsInfos;
     private final MetaClients clients;
     private final LongSupplier nowMs;
-    private final LeaderJob job;
+    private final LeaderRounds rounds;
 
     /** @param fsInfos a file system's settings by id; may throw (that fs then waits for a later round) */
     public RecycleCleaner(CopysetManager copysets, IntFunction<FsInfo> fsInfos, MetaClients clients,
                           long intervalMs, LongSupplier nowMs) {
-        this.copysets = copysets;
         this.fsInfos = fsInfos;
         this.clients = clients;
         this.nowMs = nowMs;
-        this.job = new LeaderJob("recycle-cleaner", intervalMs, 0, this::round);
+        this.rounds = new LeaderRounds("recycle-cleaner", copysets, intervalMs, PER_ROUND, this::clean);
     }
 
     public void start() {
-        job.start();
+        rounds.start();
     }
 
     /** One round over the copysets this node leads; answers how many entries it removed. */
     public int round() {
-        int budget = PER_ROUND;
-        for (LeaderJob.Led led : LeaderJob.ledPartitions(copysets)) {
-            if (budget > 0 && holdsBin(led.reader(), led.partition())) {
-                budget = clean(led.reader(), led.partition(), budget);
-            }
-        }
-        return PER_ROUND - budget;
+        return rounds.round();
     }
 
     private static boolean holdsBin(MetaReader reader, PartitionInfo p) {
@@ -77,22 +70,26 @@ public final class RecycleCleaner implements AutoCloseable {
                 && reader.inode(p.getPartitionId(), RecycleNames.INODE).isPresent();
     }
 
-    /** Removes expired hour directories of the partition's bin within {@code budget}; answers what is left of it. */
-    private int clean(MetaReader reader, PartitionInfo p, int budget) {
+    /** Removes expired hour directories of the partition's bin within {@code budget}; answers how many entries went. */
+    private int clean(CopysetNode copyset, PartitionInfo p, int budget) {
+        MetaReader reader = copyset.reader();
+        if (!holdsBin(reader, p)) {
+            return 0;
+        }
         FsInfo fs;
         try {
             fs = fsInfos.apply(p.getFsId());
         } catch (RuntimeException e) {
             LOG.warn("recycle bin of fs {} waits: its settings are unavailable: {}", p.getFsId(), e.getMessage());
-            return budget;
+            return 0;
         }
         if (fs.getRecycleHours() == 0) {
-            return budget;
+            return 0;
         }
         Instant expiredBefore = Instant.ofEpochMilli(nowMs.getAsLong()).minus(Duration.ofHours(fs.getRecycleHours()));
         List<Dentry> hours = reader.listDentries(p.getPartitionId(), RecycleNames.INODE, "", PER_ROUND, true);
         MetaClient meta = clients.of(p.getFsId());
-        EntryRemover remover = new EntryRemover(meta);
+        EntryRemover remover = new EntryRemover(meta, this::now);
         int left = budget;
         for (Dentry hour : hours) {
             Optional<Instant> start = RecycleNames.hourStart(hour.getName());
@@ -109,7 +106,7 @@ public final class RecycleCleaner implements AutoCloseable {
                         hour.getName(), e.code(), e.getMessage());
             }
         }
-        return left;
+        return budget - left;
     }
 
     /**
@@ -125,7 +122,7 @@ public final class RecycleCleaner implements AutoCloseable {
         while (left > 0) {
             List<Dentry> children = meta.listDentry(dir.getInodeId(), "", left).entries();
             if (children.isEmpty()) {
-                remover.rmdir(parent, dir.getName(), 0, now(), found -> { });
+                remover.remove(parent, dir.getName(), true, 0, false, remover.plainVictims());
                 return left - 1;
             }
             for (Dentry child : children) {
@@ -135,7 +132,7 @@ public final class RecycleCleaner implements AutoCloseable {
                 if (child.getType() == FsFileType.TYPE_DIRECTORY) {
                     left = removeTree(meta, remover, dir.getInodeId(), child, left, depth + 1);
                 } else {
-                    remover.unlink(dir.getInodeId(), child.getName(), 0, false, now());
+                    remover.remove(dir.getInodeId(), child.getName(), false, 0, false, remover.plainVictims());
                     left--;
                 }
             }
@@ -150,6 +147,6 @@ public final class RecycleCleaner implements AutoCloseable {
 
     @Override
     public void close() {
-        job.close();
+        rounds.close();
     }
 }

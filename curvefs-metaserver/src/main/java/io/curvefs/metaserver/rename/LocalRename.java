@@ -24,9 +24,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * rename(2) when both parent directories live in one partition: every change (both entries, a replaced
- * inode, the moved inode, both parents) is one raft command, so it is atomic by construction and no
- * other mount can see a half-done rename. Renames across partitions are the rename transaction's job.
+ * rename(2) when both parent directories, the moved inode and the replaced one live in one partition:
+ * every change (both entries, a replaced inode, the moved inode, both parents) is one raft command, so it
+ * is atomic by construction and no other mount can see a half-done rename. Every other rename is the
+ * rename transaction's job (CROSS_PARTITION).
  */
 public final class LocalRename {
     /** Bounds the walk up the tree, in case a parent chain were ever cyclic. */
@@ -53,14 +54,11 @@ public final class LocalRename {
         }
         RecycleDir.requireNotRecycle(src);
         RecycleDir.requirePlaceable(r.getDstParent(), r.getDstName(), src.getType());
+        requireLocal(p, src.getInodeId());
         Optional<Inode> moved = EntryRemoval.localInode(w, p, src.getInodeId());
         StickyBit.check(parents.get(r.getSrcParent()), moved.orElse(null), r.getCallerUid());
         boolean movesDir = src.getType() == FsFileType.TYPE_DIRECTORY;
         if (movesDir && r.getSrcParent() != r.getDstParent()) {
-            if (moved.isEmpty()) {
-                throw new RpcException(StatusCode.CROSS_PARTITION, "directory " + src.getInodeId()
-                        + " lives in another partition: its move is checked there");
-            }
             TxLocks.requirePlaceUnlocked(w, p, src.getInodeId());
             requireNotIntoItself(w, p, src.getInodeId(), r.getDstParent(), true);
         }
@@ -90,21 +88,29 @@ public final class LocalRename {
         boolean victimIsDir = victim.getType() == FsFileType.TYPE_DIRECTORY;
         requireReplaceable(movesDir, victimIsDir, r.getDstName());
         RecycleDir.requireNotRecycle(victim);
+        requireLocal(p, victim.getInodeId());
         Optional<Inode> inode = EntryRemoval.localInode(w, p, victim.getInodeId());
-        if (victimIsDir && inode.isEmpty()) {
-            throw new RpcException(StatusCode.CROSS_PARTITION, "directory " + victim.getInodeId()
-                    + " lives in another partition: its emptiness is checked there");
-        }
         StickyBit.check(parents.get(r.getDstParent()), inode.orElse(null), r.getCallerUid());
         if (inode.isPresent()) {
             LinkCounts.Dropped dropped = LinkCounts.drop(w, p, inode.get(), r.getDstParent(), r.getTime(),
-                    r.getKeepIfOrphaned() == victim.getInodeId());
+                    r.getKeepIfOrphaned() == victim.getInodeId() ? r.getHeader().getClientId() : null);
             out.setReplacedLocal(true).setReplacedInode(dropped.inode()).setReplacedDeleted(dropped.deleted());
         }
         w.deleteDentry(p.id(), r.getDstParent(), r.getDstName());
         p.dentryRemoved();
         parents.compute(r.getDstParent(), (id, dir) -> ParentDirectory.unlinked(dir, victim.getType(), r.getTime()));
         out.setReplaced(victim);
+    }
+
+    /**
+     * The moved and the replaced inode must live here too: changing one in another partition afterwards
+     * would let a crash in between leave it with a wrong parent list or link count. Else the client
+     * renames in a transaction (CROSS_PARTITION).
+     */
+    private static void requireLocal(PartitionState p, long ino) {
+        if (!p.owns(ino)) {
+            throw new RpcException(StatusCode.CROSS_PARTITION, "inode " + ino + " lives in another partition");
+        }
     }
 
     /** ENOTDIR for a directory replacing a non-directory, EISDIR for the reverse. */

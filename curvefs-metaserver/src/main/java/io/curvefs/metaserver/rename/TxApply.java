@@ -35,7 +35,7 @@ final class TxApply {
                 case MOVE_INODE -> updateInode(w, p, i.getInodeId(), inode -> moved(inode, i, time));
                 case DROP_INODE -> w.inode(p.id(), i.getInodeId()).ifPresent(inode -> {
                     LinkCounts.Dropped dropped = LinkCounts.drop(w, p, inode, i.getParent(), time,
-                            i.getKeepIfOrphaned());
+                            i.getKeepIfOrphaned() ? i.getHolder() : null);
                     if (dropped.deleted()) {
                         deleted.add(dropped.inode());
                     }

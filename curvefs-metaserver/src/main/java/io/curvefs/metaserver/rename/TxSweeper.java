@@ -1,8 +1,9 @@
 package io.curvefs.metaserver.rename;
 
-import io.curvefs.metaserver.copyset.LeaderJob;
 import io.curvefs.common.meta.MetaClients;
 import io.curvefs.metaserver.copyset.CopysetManager;
+import io.curvefs.metaserver.copyset.CopysetNode;
+import io.curvefs.metaserver.copyset.LeaderRounds;
 import io.curvefs.metaserver.storage.MetaReader;
 import io.curvefs.proto.common.PartitionInfo;
 import org.slf4j.Logger;
@@ -21,37 +22,23 @@ import java.util.function.LongSupplier;
 public final class TxSweeper implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TxSweeper.class);
 
-    private final CopysetManager copysets;
     private final MetaClients clients;
     private final LongSupplier nowMs;
-    private final LeaderJob job;
+    private final LeaderRounds rounds;
 
     public TxSweeper(CopysetManager copysets, MetaClients clients, long intervalMs, LongSupplier nowMs) {
-        this.copysets = copysets;
         this.clients = clients;
         this.nowMs = nowMs;
-        this.job = new LeaderJob("tx-sweeper", intervalMs, 0, this::round);
+        this.rounds = new LeaderRounds("tx-sweeper", copysets, intervalMs, Integer.MAX_VALUE, this::sweep);
     }
 
     public void start() {
-        job.start();
+        rounds.start();
     }
 
     /** One round over the copysets this node leads; answers how many partitions had expired transactions. */
     public int round() {
-        int swept = 0;
-        try {
-            for (LeaderJob.Led led : LeaderJob.ledPartitions(copysets)) {
-                if (hasExpired(led.reader(), led.partition().getPartitionId())) {
-                    swept++;
-                    sweep(led.partition());
-                }
-            }
-        } catch (RuntimeException e) {
-            // the timer must keep running whatever one round ran into
-            LOG.error("transaction sweep round failed", e);
-        }
-        return swept;
+        return rounds.round();
     }
 
     private boolean hasExpired(MetaReader reader, int partitionId) {
@@ -59,7 +46,10 @@ public final class TxSweeper implements AutoCloseable {
         return reader.txs(partitionId).stream().anyMatch(tx -> now > tx.getStartMs() + tx.getTtlMs());
     }
 
-    private void sweep(PartitionInfo p) {
+    private int sweep(CopysetNode copyset, PartitionInfo p, int budget) {
+        if (!hasExpired(copyset.reader(), p.getPartitionId())) {
+            return 0;
+        }
         try {
             if (!clients.of(p.getFsId()).settleExpiredTransactions(p.getPartitionId())) {
                 LOG.debug("partition {}: a transaction is still pending at its primary", p.getPartitionId());
@@ -69,10 +59,11 @@ public final class TxSweeper implements AutoCloseable {
             LOG.warn("partition {}: settling expired rename transactions failed: {}", p.getPartitionId(),
                     e.getMessage());
         }
+        return 1;
     }
 
     @Override
     public void close() {
-        job.close();
+        rounds.close();
     }
 }

@@ -23,6 +23,9 @@ import java.nio.charset.StandardCharsets;
  *   'L' pid FF*8 ino(8)                      -> tx id: a rename transaction holds this directory's place in
  *                                               the tree (no inode id is 2^64-1, so no directory's names)
  *   'T' pid txId(UTF-8)                      -> TxRecord: a rename transaction this partition takes part in
+ *   'K' pid ino(8)                           -> holder client id (UTF-8): the inode lost its last name while
+ *                                               that mount had it open; it enters the trash when the mount
+ *                                               releases it or its session ends
  * </pre>
  * The raft applied index lives under a key starting with byte 0 (RocksStore), outside these tables.
  */
@@ -35,9 +38,10 @@ public final class MetaKeys {
     public static final byte TRASH = 'X';
     public static final byte TX_LOCK = 'L';
     public static final byte TX = 'T';
+    public static final byte KEPT = 'K';
 
     /** The tables holding one partition's keys, all dropped with the partition. */
-    public static final byte[] PARTITION_TABLES = {PARTITION, INODE, CHUNK, DENTRY, TRASH, TX_LOCK, TX};
+    public static final byte[] PARTITION_TABLES = {PARTITION, INODE, CHUNK, DENTRY, TRASH, TX_LOCK, TX, KEPT};
 
     /** Idempotency slots per client: a retry is recognised while fewer than this many later sequences
      * of the same client have reused its slot in this copyset. */
@@ -139,6 +143,15 @@ public final class MetaKeys {
 
     public static byte[] txs(int partitionId) {
         return tablePrefix(TX, partitionId);
+    }
+
+    public static byte[] kept(int partitionId, long ino) {
+        return ByteBuffer.allocate(13).put(KEPT).putInt(partitionId).putLong(ino).array();
+    }
+
+    /** The inode of a key made by {@link #kept}. */
+    public static long keptInodeOf(byte[] keptKey) {
+        return ByteBuffer.wrap(keptKey, 5, 8).getLong();
     }
 
     public static byte[] requestSlot(String clientId, long seq) {

@@ -14,7 +14,9 @@ import io.curvefs.proto.metaserver.TxRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -146,6 +148,19 @@ public class MetaReader {
                 return false;
             }
             out.add(new TrashEntry(MetaKeys.trashInodeOf(k), dtime));
+            return out.size() < limit;
+        });
+        return out;
+    }
+
+    /** Up to {@code limit} inodes of the partition that mounts keep open without a name, with their holders. */
+    public Map<Long, String> kept(int partitionId, int limit) {
+        Map<Long, String> out = new LinkedHashMap<>();
+        if (limit <= 0) {
+            return out;
+        }
+        kv.scan(MetaKeys.tablePrefix(MetaKeys.KEPT, partitionId), null, (k, v) -> {
+            out.put(MetaKeys.keptInodeOf(k), new String(v, StandardCharsets.UTF_8));
             return out.size() < limit;
         });
         return out;

@@ -82,7 +82,16 @@ public final class MetaWriter extends MetaReader {
         batch.delete(MetaKeys.trash(partitionId, dtime, ino));
     }
 
-    /** Removes every key of the partition: its record, inodes, chunk infos, dentries and trash. */
+    /** Records that the client {@code holder} keeps the nameless inode open (see {@link MetaKeys#KEPT}). */
+    public void putKept(int partitionId, long ino, String holder) {
+        batch.put(MetaKeys.kept(partitionId, ino), holder.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void deleteKept(int partitionId, long ino) {
+        batch.delete(MetaKeys.kept(partitionId, ino));
+    }
+
+    /** Removes every key of the partition: its record, inodes, chunk infos, dentries, trash, transactions. */
     public void dropPartition(int partitionId) {
         for (byte table : MetaKeys.PARTITION_TABLES) {
             deletePrefix(MetaKeys.tablePrefix(table, partitionId));

@@ -36,6 +36,7 @@ public final class Trash {
         long dtime = inode.getDtime() != 0 ? inode.getDtime() : time != 0 ? time : Math.max(1, inode.getCtime());
         Inode trashed = inode.toBuilder().setNlink(0).setDtime(dtime).build();
         w.putInode(p.id(), trashed);
+        w.deleteKept(p.id(), trashed.getInodeId());
         w.putTrash(p.id(), trashed.getDtime(), trashed.getInodeId());
         p.inodeRemoved(trashed.getType(), trashed.getLength());
         return trashed;

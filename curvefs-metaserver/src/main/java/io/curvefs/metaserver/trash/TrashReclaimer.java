@@ -1,11 +1,11 @@
 package io.curvefs.metaserver.trash;
 
-import io.curvefs.metaserver.copyset.LeaderJob;
 import com.google.protobuf.Message;
 import io.curvefs.common.rpc.Statuses;
 import io.curvefs.common.s3.S3Settings;
 import io.curvefs.metaserver.copyset.CopysetManager;
 import io.curvefs.metaserver.copyset.CopysetNode;
+import io.curvefs.metaserver.copyset.LeaderRounds;
 import io.curvefs.metaserver.storage.MetaReader;
 import io.curvefs.metaserver.storage.TrashEntry;
 import io.curvefs.proto.common.PartitionInfo;
@@ -37,12 +37,11 @@ public final class TrashReclaimer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TrashReclaimer.class);
     private static final long PROPOSE_TIMEOUT_MS = 30_000;
 
-    private final CopysetManager copysets;
     private final IntFunction<FsInfo> fsInfos;
     private final TrashSettings settings;
     private final LongSupplier nowSec;
     private final FsObjectStores objects = new FsObjectStores(S3Settings.background());
-    private final LeaderJob job;
+    private final LeaderRounds rounds;
 
     /**
      * @param fsInfos answers a file system's settings (S3 and retention) by id; may throw when it cannot
@@ -50,32 +49,20 @@ public final class TrashReclaimer implements AutoCloseable {
      */
     public TrashReclaimer(CopysetManager copysets, IntFunction<FsInfo> fsInfos, TrashSettings settings,
                           LongSupplier nowSec) {
-        this.copysets = copysets;
         this.fsInfos = fsInfos;
         this.settings = settings;
         this.nowSec = nowSec;
-        this.job = new LeaderJob("trash-reclaimer", settings.scanIntervalMs(), PROPOSE_TIMEOUT_MS, this::round);
+        this.rounds = new LeaderRounds("trash-reclaimer", copysets, settings.scanIntervalMs(), settings.perRound(),
+                (copyset, p, budget) -> reclaimExpired(copyset, copyset.reader(), p, budget));
     }
 
     public void start() {
-        job.start();
+        rounds.start();
     }
 
-    /** One round over the copysets this node leads (the timer's job; tests call it directly); answers how many inodes it reclaimed. */
+    /** One round over the copysets this node leads (tests call it directly); answers how many inodes it reclaimed. */
     public int round() {
-        int budget = settings.perRound();
-        try {
-            for (LeaderJob.Led led : LeaderJob.ledPartitions(copysets)) {
-                if (budget == 0) {
-                    return settings.perRound();
-                }
-                budget -= reclaimExpired(led.copyset(), led.reader(), led.partition(), budget);
-            }
-        } catch (RuntimeException e) {
-            // the timer must keep running whatever one round ran into
-            LOG.error("trash round failed", e);
-        }
-        return settings.perRound() - budget;
+        return rounds.round();
     }
 
     /** Reclaims up to {@code budget} expired entries of one partition; stops at its first failure. */
@@ -128,7 +115,7 @@ public final class TrashReclaimer implements AutoCloseable {
 
     @Override
     public void close() {
-        job.close();
+        rounds.close();
         objects.close();
     }
 }

@@ -35,7 +35,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * RPC client closed, as a killed mount) and once by kill -9 of the primary's raft leader while the client
  * goes on. Afterwards another client finds the entry under exactly one name: the old one when the
  * client vanished before the commit point (the transaction expires and readers roll it back), the new
- * one otherwise. Abandoned transactions that nobody reads are settled by the metaservers themselves. A walk of the whole tree then finds nlink, parent lists and entries consistent, no
+ * one otherwise. Abandoned transactions that nobody reads are settled by the metaservers themselves. An
+ * unlink whose inode lives in another partition than its name is such a transaction too, and a crash at
+ * any step leaves the name and its link count together: both there, or both gone. A walk of the whole tree then finds nlink, parent lists and entries consistent, no
  * inode unreachable, and no transaction left open.
  */
 class RenameCrashTest {
@@ -105,6 +107,9 @@ class RenameCrashTest {
             expectOutcome(killPrimaryLeaderAt(step, fileOverFile(a, b)), true);
         }
         metaserversSettleWhatNobodyReads(a, b);
+        for (RenameTx.Step step : RenameTx.Step.values()) {
+            expectRemoved(abandonRemovalAt(step, fileToRemove(a, others[1])), step == RenameTx.Step.COMMITTED);
+        }
 
         TreeCheck.Tree after = TreeCheck.check(meta);
         assertEquals(unreachableBefore, TreeCheck.unreachable(meta, after), "inodes nobody can reach");
@@ -165,6 +170,32 @@ class RenameCrashTest {
         fs.meta.createDentry(Dentry.newBuilder().setParentInodeId(parent).setName(name).setInodeId(ino).setType(type)
                 .build(), MetaFs.now());
         return ino;
+    }
+
+    /** a/r, whose inode lives in a third partition: unlinking it is a transaction too. */
+    private RenameTx.Removal fileToRemove(long a, Route third) {
+        int n = serial++;
+        long r = linkedInode(third, a, "r" + n, FsFileType.TYPE_S3);
+        return new RenameTx.Removal(a, "r" + n, r, FsFileType.TYPE_S3, false, 0);
+    }
+
+    /** A second client starts the unlink and is abandoned after {@code step}. */
+    private RenameTx.Removal abandonRemovalAt(RenameTx.Step step, RenameTx.Removal removal) {
+        try (MetaFs doomed = MetaFs.open(cluster, "crash")) {
+            RenameTx tx = new RenameTx(doomed.meta, TTL_MS, s -> {
+                if (s == step) {
+                    throw new Crash(s);
+                }
+            });
+            assertThrows(Crash.class, () -> tx.remove(removal, MetaFs.now()));
+        }
+        return removal;
+    }
+
+    /** Either the name and its link are both gone (the file waits in the trash), or both are there. */
+    private void expectRemoved(RenameTx.Removal r, boolean removed) {
+        assertEquals(removed ? 0 : r.inodeId(), named(fs.meta, r.parent(), r.name()), "name of " + r);
+        assertEquals(removed ? 0 : 1, linksLeft(fs.meta, r.inodeId()), "links of " + r);
     }
 
     /** A second client starts the rename and is abandoned after {@code step}. */

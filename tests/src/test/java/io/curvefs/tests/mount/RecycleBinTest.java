@@ -6,6 +6,7 @@ import io.curvefs.common.meta.EntryRemover;
 import io.curvefs.common.meta.MdsClient;
 import io.curvefs.common.meta.MetaClient;
 import io.curvefs.common.meta.RecycleNames;
+import io.curvefs.common.meta.RenameTx;
 import io.curvefs.common.rpc.CurveRpcClient;
 import io.curvefs.common.rpc.RetryPolicy;
 import io.curvefs.common.rpc.RpcException;
@@ -305,8 +306,12 @@ class RecycleBinTest {
         });
         String hour = binned(bin, hours, "1_" + oldIno + "_old").getParent().getFileName().toString();
         binned(bin, Set.of(hour), "1_" + oldDirIno + "_olddir");
-        // the operator dates the hour back; the cleaner (every 500 ms) finds it expired
-        op.meta.renameLocal(RecycleNames.INODE, hour, RecycleNames.INODE, PAST_HOUR, 0, 0, Operator.now());
+        // the operator dates the hour back (a transaction: the hour directory lives in another partition than
+        // its entry); the cleaner (every 500 ms) finds it expired
+        long hourIno = op.meta.getDentry(RecycleNames.INODE, hour).getInodeId();
+        new RenameTx(op.meta, RenameTx.DEFAULT_TTL_MS, step -> { }).run(new RenameTx.Plan(RecycleNames.INODE, hour,
+                RecycleNames.INODE, PAST_HOUR, hourIno, FsFileType.TYPE_DIRECTORY, 0, FsFileType.TYPE_UNSPECIFIED,
+                false, 0, List.of()), Operator.now());
         assertTrue(Waiting.until(LONG_WAIT_MS, () -> !op.exists(RecycleNames.INODE, PAST_HOUR)),
                 "the expired hour directory is removed");
         assertTrue(op.trashedOrReclaimed(oldIno), "the file of the expired hour went to the trash");
@@ -333,7 +338,8 @@ class RecycleBinTest {
                     "", now);
             assertRefused(() -> meta.renameLocal(1, "victim-dir", 1, RecycleNames.NAME, 0, 0, now));
             assertEquals(RecycleNames.INODE, meta.getDentry(1, RecycleNames.NAME).getInodeId(), "the bin stays");
-            new EntryRemover(meta).rmdir(1, "victim-dir", 0, now, dir -> { });
+            EntryRemover remover = new EntryRemover(meta, Operator::now);
+            remover.remove(1, "victim-dir", true, 0, false, remover.plainVictims());
             assertTrue(op.trashedOrReclaimed(victim.inode().getInodeId()));
         }
     }

@@ -16,6 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -90,16 +91,40 @@ class RenameConcurrencyTest {
             try (MountedFs checker = env.mount("checker")) {
                 assertEquals(files, files(checker.path()), "files by inode and content");
                 assertEquals(dirs, directories(checker.path()), "directories by inode");
+                acrossPartitionsCounted(env);
+                // the renames left many names whose inode lives in another partition: each of their
+                // removals is a transaction, and all of them together must leave no inode behind
+                removeAll(checker.path());
                 assertEquals(0, checker.unmount(), () -> "checker exit code; log:\n" + checker.tail());
             }
             try (MetaFs fs = MetaFs.open(env.cluster, env.fsName)) {
-                long acrossPartitions = acrossDirs.stream()
-                        .filter(pair -> fs.meta().partitionOf(pair[0]) != fs.meta().partitionOf(pair[1])).count();
-                assertTrue(acrossPartitions >= MIN_MOVES_ACROSS_PARTITIONS, "rename transactions: " + acrossPartitions);
                 TreeCheck.Tree tree = TreeCheck.check(fs.meta());
+                assertEquals(1, tree.inodes().size(), "only the root is left");
                 assertEquals(unreachable, TreeCheck.unreachable(fs.meta(), tree), "inodes nobody can reach");
                 assertEquals(List.of(), TreeCheck.openTransactions(fs.meta()), "transactions left open");
             }
+        }
+    }
+
+    private void acrossPartitionsCounted(MountCluster env) {
+        try (MetaFs fs = MetaFs.open(env.cluster, env.fsName)) {
+            long acrossPartitions = acrossDirs.stream()
+                    .filter(pair -> fs.meta().partitionOf(pair[0]) != fs.meta().partitionOf(pair[1])).count();
+            assertTrue(acrossPartitions >= MIN_MOVES_ACROSS_PARTITIONS, "rename transactions: " + acrossPartitions);
+        }
+    }
+
+    /** rm -rf of everything under the mount's root, deepest first. */
+    private static void removeAll(Path root) throws IOException {
+        List<Path> all;
+        try (Stream<Path> walk = Files.walk(root)) {
+            all = walk.filter(p -> !p.equals(root)).sorted(Comparator.reverseOrder()).toList();
+        }
+        for (Path p : all) {
+            Files.delete(p);
+        }
+        try (Stream<Path> left = Files.list(root)) {
+            assertEquals(List.of(), left.toList(), "entries left under the root");
         }
     }
 

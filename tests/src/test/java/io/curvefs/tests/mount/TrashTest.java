@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Issue 4, Show 3: a deleted file's objects stay in the bucket until the trash retention (short here)
  * has passed, then the metaserver reclaims them and the bucket is back to its baseline; meanwhile a file
- * deleted while open stays readable through its descriptor, on the mount that deleted it and on another.
+ * deleted while open stays readable through its descriptor, on the mount that deleted it and on another,
+ * and is reclaimed after all when the mount holding it dies.
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class TrashTest {
@@ -82,6 +83,51 @@ class TrashTest {
             assertTrue(waitedSec >= RETENTION_SEC - 1, "reclaimed after " + waitedSec + " s, before the retention");
             assertEquals(0, b.unmount(), () -> "curve-fuse exit code after unmount; log:\n" + b.tail());
             assertEquals(0, a.unmount(), () -> "curve-fuse exit code after unmount; log:\n" + a.tail());
+        }
+    }
+
+    /**
+     * A file deleted while open stays out of the trash for as long as its mount holds it, even past the
+     * retention; when that mount's process dies instead of closing it, the metaserver puts it in the trash
+     * once the dead mount's session is gone (here: taken over by a remount at the same path), so its
+     * objects are reclaimed rather than leaked.
+     */
+    @Test
+    void aFileKeptOpenByAMountThatDiesIsReclaimedAfterAll() throws Exception {
+        long baseline = objects();
+        byte[] keptBytes = bytes(new Random(7), 5 * MIB + 3);
+        try (MountedFs dying = env.mount("dying")) {
+            Path kept = dying.path().resolve("kept");
+            Files.write(kept, keptBytes);
+            long withFile = objects();
+            assertTrue(withFile > baseline, "the file has objects");
+            FileChannel held = FileChannel.open(kept, StandardOpenOption.READ);
+            try {
+                Files.delete(kept);
+                Thread.sleep(TimeUnit.SECONDS.toMillis(RETENTION_SEC + 5));
+                assertArrayEquals(keptBytes, readAll(held, keptBytes.length), "held past the retention, still readable");
+                assertEquals(withFile, objects(), "nothing of a held file is reclaimed");
+                dying.kill();
+            } finally {
+                closeQuietly(held);
+            }
+            Process umount = new ProcessBuilder("umount", dying.path().toString()).inheritIO().start();
+            assertTrue(umount.waitFor(60, TimeUnit.SECONDS), "umount finishes");
+            assertEquals(0, umount.exitValue(), "umount of the dead mount");
+        }
+        try (MountedFs successor = env.mount("dying")) {
+            assertTrue(Waiting.until(TimeUnit.SECONDS.toMillis(90), () -> objects() == baseline),
+                    () -> "the dead mount's kept file was reclaimed: " + objects() + " objects, baseline " + baseline);
+            assertEquals(0, successor.unmount(), () -> "curve-fuse exit code after unmount; log:\n" + successor.tail());
+        }
+    }
+
+    /** Closing a descriptor of a dead FUSE mount may fail; the kernel drops it either way. */
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // expected when the daemon is gone
         }
     }
 

@@ -1,0 +1,118 @@
+package io.curvefs.metaserver.trash;
+
+import io.curvefs.common.rpc.RpcException;
+import io.curvefs.common.rpc.Statuses;
+import io.curvefs.metaserver.copyset.CopysetManager;
+import io.curvefs.metaserver.copyset.CopysetNode;
+import io.curvefs.metaserver.copyset.LeaderRounds;
+import io.curvefs.proto.common.PartitionInfo;
+import io.curvefs.proto.common.StatusCode;
+import io.curvefs.proto.mds.FsInfo;
+import io.curvefs.proto.mds.Mountpoint;
+import io.curvefs.proto.metaserver.DeleteInodeRequest;
+import io.curvefs.proto.metaserver.MetaOperation;
+import io.curvefs.proto.metaserver.PartitionRef;
+import io.curvefs.proto.metaserver.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.IntFunction;
+import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
+
+/**
+ * A file that loses its last name while a mount has it open stays out of the trash until that mount
+ * releases it (its DeleteInode after the last close). When the mount's process dies first, nobody would
+ * ever release it: every interval, on each copyset this metaserver leads, the kept inodes whose holder is
+ * no longer a mount session of their fs at the MDS are put in the trash like the release would, so they
+ * are reclaimed after the retention instead of leaking. The holders are read before the mounts are asked
+ * for, so a hold is never judged by a mount list older than itself.
+ */
+public final class KeptOrphans implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KeptOrphans.class);
+    private static final long PROPOSE_TIMEOUT_MS = 30_000;
+
+    private final IntFunction<FsInfo> freshFsInfo;
+    private final LongSupplier nowSec;
+    private final LeaderRounds rounds;
+
+    /** @param freshFsInfo the fs's current settings and mounts from the MDS, asked anew on every call */
+    public KeptOrphans(CopysetManager copysets, IntFunction<FsInfo> freshFsInfo, TrashSettings settings,
+                       LongSupplier nowSec) {
+        this.freshFsInfo = freshFsInfo;
+        this.nowSec = nowSec;
+        this.rounds = new LeaderRounds("kept-orphans", copysets, settings.scanIntervalMs(), settings.perRound(),
+                this::releaseAbandoned);
+    }
+
+    public void start() {
+        rounds.start();
+    }
+
+    /** One round over the copysets this node leads; answers how many kept inodes it put in the trash. */
+    public int round() {
+        return rounds.round();
+    }
+
+    private int releaseAbandoned(CopysetNode copyset, PartitionInfo p, int budget) {
+        Map<Long, String> kept = copyset.reader().kept(p.getPartitionId(), budget);
+        if (kept.isEmpty()) {
+            return 0;
+        }
+        Set<String> sessions;
+        try {
+            sessions = freshFsInfo.apply(p.getFsId()).getMountpointsList().stream().map(Mountpoint::getSessionId)
+                    .collect(Collectors.toSet());
+        } catch (RuntimeException e) {
+            LOG.warn("kept inodes of partition {} wait: the mounts of fs {} are unknown: {}", p.getPartitionId(),
+                    p.getFsId(), e.getMessage());
+            return 0;
+        }
+        int released = 0;
+        for (Map.Entry<Long, String> hold : kept.entrySet()) {
+            if (sessions.contains(hold.getValue())) {
+                continue;
+            }
+            try {
+                release(copyset, p, hold.getKey());
+                released++;
+                LOG.info("inode {} of partition {}: its holder {} has no mount session left; moved to the trash",
+                        hold.getKey(), p.getPartitionId(), hold.getValue());
+            } catch (RuntimeException | ExecutionException | TimeoutException e) {
+                LOG.warn("inode {} of partition {} stays kept for now: {}", hold.getKey(), p.getPartitionId(),
+                        e.getMessage());
+                break;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return released;
+    }
+
+    /** The release a live holder would have sent: DeleteInode, which puts a nameless file in the trash. */
+    private void release(CopysetNode copyset, PartitionInfo p, long ino)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        PartitionRef ref = PartitionRef.newBuilder().setPoolId(p.getPoolId()).setCopysetId(p.getCopysetId())
+                .setPartitionId(p.getPartitionId()).setFsId(p.getFsId()).build();
+        MetaOperation op = MetaOperation.newBuilder().setDeleteInode(DeleteInodeRequest.newBuilder()
+                .setPartition(ref).setInodeId(ino).setTime(Time.newBuilder().setSec(nowSec.getAsLong()))).build();
+        try {
+            Statuses.requireOk(copyset.propose(op).get(PROPOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+        } catch (RpcException e) {
+            if (e.code() != StatusCode.INODE_NOT_FOUND) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        rounds.close();
+    }
+}
