@@ -38,7 +38,7 @@ public final class RecycleCleaner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RecycleCleaner.class);
     /** Entries removed per round at most, as the original's scan limit. */
     static final int PER_ROUND = 1000;
-    /** Hour directories hold files and empty directories; a deeper tree (made by an operator) is cut off here. */
+    /** Hour directories hold files and empty directories; a deeper tree (an operator's) is refused, logged each round. */
     private static final int MAX_DEPTH = 64;
     private static final Duration HOUR = Duration.ofHours(1);
 
