@@ -4,15 +4,16 @@ import io.curvefs.common.meta.RenameTx;
 import io.curvefs.common.rpc.RpcException;
 import io.curvefs.proto.common.StatusCode;
 import io.curvefs.proto.metaserver.Inode;
+import io.curvefs.proto.metaserver.Time;
 
 import java.util.List;
 
 /**
- * unlink(2)/rmdir(2) of an entry whose inode lives in another partition than its directory (after a
- * rename across partitions, or when the directory's partition was full at create): the name and the
- * link go in one rename transaction ({@link RenameTx.Removal}), so a crash of this client cannot leave
- * a name without its link count or an inode that nothing names and nothing reclaims. Checked here first
- * for clear errors; the metaserver checks again at prepare, and its answer counts.
+ * link(2), unlink(2) and rmdir(2) of an entry whose inode lives in another partition than its directory
+ * (after a rename across partitions, or when the directory's partition was full at create): the name and
+ * the link count change in one rename transaction ({@link RenameTx}), so a crash of this client cannot
+ * leave a name without its link count, or a link count without its name (an inode nothing reclaims).
+ * Checked here first for clear errors; the metaserver checks again at prepare, and its answer counts.
  */
 final class Remover {
     /** Plans made for one removal when other mounts keep changing the name meanwhile. */
@@ -24,6 +25,35 @@ final class Remover {
     Remover(Vfs vfs) {
         this.vfs = vfs;
         this.tx = new RenameTx(vfs.meta, RenameTx.DEFAULT_TTL_MS, step -> { });
+    }
+
+    /** A new name for {@code inode}; EEXIST when the name exists (also when another mount just made it). */
+    void link(long parent, String name, Inode inode, Time time) {
+        for (int plan = 1; ; plan++) {
+            try {
+                tx.link(parent, name, inode.getInodeId(), inode.getType(), time);
+                return;
+            } catch (RpcException e) {
+                if (e.code() != StatusCode.TX_CONFLICT || plan == MAX_PLANS) {
+                    throw e;
+                }
+            }
+            if (exists(parent, name)) {
+                throw new VfsException(Errno.EEXIST, "'" + name + "' exists in " + parent);
+            }
+        }
+    }
+
+    private boolean exists(long parent, String name) {
+        try {
+            vfs.lookupFresh(parent, name);
+            return true;
+        } catch (RpcException e) {
+            if (e.code() == StatusCode.DENTRY_NOT_FOUND) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     Vfs.Removed remove(Caller c, long parent, String name, boolean directory, boolean keep) {

@@ -85,6 +85,7 @@ public final class LocalRename {
         boolean victimIsDir = victim.getType() == FsFileType.TYPE_DIRECTORY;
         requireReplaceable(movesDir, victimIsDir, r.getDstName());
         requireLocal(p, victim.getInodeId());
+        TxLocks.requireLinkUnlocked(w, p, victim.getInodeId());
         Optional<Inode> inode = EntryRemoval.localInode(w, p, victim.getInodeId());
         StickyBit.check(parents.get(r.getDstParent()), inode.orElse(null), r.getCallerUid());
         if (inode.isPresent()) {
