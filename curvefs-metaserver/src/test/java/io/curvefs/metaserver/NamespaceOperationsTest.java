@@ -203,9 +203,11 @@ class NamespaceOperationsTest {
     void entriesWhoseInodeLivesInAnotherPartitionAreRefusedToTheTransaction() {
         Inode elsewhere = InodeOperations.create(w, CreateInodeRequest.newBuilder().setPartition(P2)
                 .setType(FsFileType.TYPE_S3).setMode(0100644).setParent(ROOT).setTime(T1).build()).getInode();
-        LinkResponse linked = link(ROOT, "far", elsewhere.getInodeId());
-        assertFalse(linked.getInodeLocal());
-        assertEquals(1, inode(elsewhere.getInodeId()).getNlink(), "the caller counts remote links");
+        refused(StatusCode.CROSS_PARTITION, () -> link(ROOT, "far", elsewhere.getInodeId()));
+        assertEquals(1, inode(elsewhere.getInodeId()).getNlink(), "a refused link changes nothing");
+        DentryOperations.create(w, io.curvefs.proto.metaserver.CreateDentryRequest.newBuilder().setPartition(P1)
+                .setDentry(io.curvefs.proto.metaserver.Dentry.newBuilder().setParentInodeId(ROOT).setName("far")
+                        .setInodeId(elsewhere.getInodeId()).setType(FsFileType.TYPE_S3)).setTime(T2).build());
         assertFalse(lookup("far").hasInode(), "a remote inode's attributes come from its own partition");
         node(ROOT, "near", FsFileType.TYPE_S3, 0);
         assertTrue(lookup("near").hasInode(), "a local inode's attributes come with the entry");

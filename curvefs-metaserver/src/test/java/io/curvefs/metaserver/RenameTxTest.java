@@ -216,6 +216,41 @@ class RenameTxTest {
     }
 
     @Test
+    void aLinkAcrossPartitionsGivesNameAndLinkCountTogetherAndKeepsTheFileNamedMeanwhile() {
+        Inode f = node(P1, ROOT, "f", FsFileType.TYPE_S3);
+        long dir = d2.getInodeId();
+        TxRecord base = TxRecord.newBuilder().setTxId("link").setPrimary(2).setStartMs(1).setTtlMs(5000)
+                .setTime(T2).build();
+        prepare(P2, base.toBuilder().setState(TxRecord.State.PENDING).addParticipants(1)
+                .addIntents(intent(TxIntent.Kind.PLACE_NAME, dir, "l", f.getInodeId(), FsFileType.TYPE_S3)
+                        .setSrcParent(dir)).build());
+        prepare(P1, base.toBuilder().setState(TxRecord.State.PREPARED)
+                .addIntents(intent(TxIntent.Kind.LINK_INODE, dir, "", f.getInodeId(), FsFileType.TYPE_S3)).build());
+        refused(StatusCode.TX_LOCKED, () -> EntryRemoval.remove(w, RemoveEntryRequest.newBuilder().setPartition(P1)
+                .setParentInodeId(ROOT).setName("f").setTime(T2).build()));
+        assertEquals(1, inode(f.getInodeId()).getNlink(), "nothing changes before the commit");
+
+        TxOutcome.commit(w, CommitTxRequest.newBuilder().setPartition(P2).setTxId("link").setAtPrimary(true).build());
+        commit(P1, "link", false);
+        TxOutcome.finish(w, FinishTxRequest.newBuilder().setPartition(P2).setTxId("link").build());
+        Inode linked = inode(f.getInodeId());
+        assertEquals(2, linked.getNlink());
+        assertEquals(List.of(ROOT, dir), linked.getParentList());
+        assertEquals(T2.getSec(), linked.getCtime());
+        assertEquals(f.getInodeId(), w.dentry(2, dir, "l").orElseThrow().getInodeId());
+        EntryRemoval.remove(w, RemoveEntryRequest.newBuilder().setPartition(P1).setParentInodeId(ROOT).setName("f")
+                .setTime(T2).build());
+        assertEquals(1, inode(f.getInodeId()).getNlink(), "the file keeps its new name");
+
+        Inode gone = node(P1, ROOT, "gone", FsFileType.TYPE_S3);
+        EntryRemoval.remove(w, RemoveEntryRequest.newBuilder().setPartition(P1).setParentInodeId(ROOT).setName("gone")
+                .setTime(T2).build());
+        refused(StatusCode.INODE_NOT_FOUND, () -> prepare(P1, base.toBuilder().setTxId("late")
+                .setState(TxRecord.State.PREPARED)
+                .addIntents(intent(TxIntent.Kind.LINK_INODE, dir, "", gone.getInodeId(), FsFileType.TYPE_S3)).build()));
+    }
+
+    @Test
     void abortedAtThePrimaryTheTransactionCannotCommit() {
         Inode f = node(P1, ROOT, "f", FsFileType.TYPE_S3);
         Inode g = node(P2, d2.getInodeId(), "g", FsFileType.TYPE_S3);

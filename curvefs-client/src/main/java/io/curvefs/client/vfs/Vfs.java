@@ -71,6 +71,7 @@ public final class Vfs {
     private final Set<Long> orphans = ConcurrentHashMap.newKeySet();
     final Renamer renamer;
     private final EntryRemover remover;
+    private final Linker linker;
     private final RecycleBin recycle;
 
     /** {@code recycleBin}: the fs has a recycle bin (see {@link RecycleBin}). */
@@ -83,6 +84,7 @@ public final class Vfs {
         this.listings = new DirListings(entryTimeout);
         this.renamer = new Renamer(this);
         this.remover = new EntryRemover(meta, Clock::now);
+        this.linker = new Linker(this);
         this.recycle = new RecycleBin(this, recycleBin);
     }
 
@@ -235,9 +237,8 @@ public final class Vfs {
     }
 
     /**
-     * A new name for an existing non-directory inode. When the inode lives in another partition than the
-     * new parent, its link count goes up first: a crash in between leaves it one too high (a leak), never
-     * too low (a file deleted while it still has a name).
+     * A new name for an existing non-directory inode: one command when the inode lives with the new
+     * parent, else a transaction ({@link Linker#link}), so the name and the link count come together.
      */
     public Inode link(long ino, long newParent, String newName) {
         recycle.requireOutside(newParent);
@@ -246,34 +247,26 @@ public final class Vfs {
             throw new VfsException(Errno.EPERM, "hard link to directory " + ino);
         }
         Time now = Clock.now();
-        Inode counted = meta.samePartition(ino, newParent) ? null
-                : meta.updateInode(ino, b -> b.setNlinkDelta(1).setCtime(now).addParentAdd(newParent));
-        LinkResponse linked;
-        try {
-            linked = changing(newParent, () -> meta.link(newParent, newName, ino, inode.getType(), now),
-                    l -> l.added(newParent, newName));
-        } catch (RuntimeException e) {
-            if (counted != null) {
-                uncount(ino, newParent);
-            }
-            throw e;
-        }
         Inode after;
-        if (linked.getInodeLocal()) {
-            after = counted == null ? linked.getInode() : uncount(ino, newParent);
-        } else {
-            after = counted != null ? counted
-                    : meta.updateInode(ino, b -> b.setNlinkDelta(1).setCtime(now).addParentAdd(newParent));
+        try {
+            LinkResponse linked = changing(newParent, () -> meta.link(newParent, newName, ino, inode.getType(), now),
+                    l -> l.added(newParent, newName));
+            cache.putAttr(linked.getParent());
+            after = linked.getInode();
+        } catch (RpcException e) {
+            if (e.code() != StatusCode.CROSS_PARTITION) {
+                throw e;
+            }
+            changing(newParent, () -> {
+                linker.link(newParent, newName, inode, now);
+                return null;
+            }, l -> l.added(newParent, newName));
+            cache.dropAttr(newParent);
+            after = fetch(ino);
         }
         cache.putAttr(after);
-        cache.putAttr(linked.getParent());
         cache.putEntry(newParent, newName, ino);
         return withLiveLength(after);
-    }
-
-    /** Takes back a link count raised for a link that did not happen (or that the metaserver counted itself). */
-    private Inode uncount(long ino, long parent) {
-        return meta.updateInode(ino, b -> b.setNlinkDelta(-1).addParentRemove(parent));
     }
 
     // ---- removing names ----

@@ -18,8 +18,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * rename(2) across partitions as a prepare/commit transaction (DESIGN.md §4), and unlink(2)/rmdir(2) of an
- * entry whose inode lives in another partition (a {@link Removal}: a rename to nowhere). Every partition involved
+ * rename(2) across partitions as a prepare/commit transaction (DESIGN.md §4); so are unlink(2)/rmdir(2)
+ * (a {@link Removal}: a rename to nowhere) and link(2) of an entry whose inode lives in another partition. Every partition involved
  * (both parents' partitions, those of the moved and of the replaced inode, and for a directory moving
  * to another parent those of the directories on the way from the new parent to the root, whose places
  * it holds so that no concurrent move can put the directory into its own subtree) prepares its part, the
@@ -90,6 +90,19 @@ public final class RenameTx {
         return run(plan.srcParent(), parts(plan), plan.callerUid(), time);
     }
 
+    /**
+     * link(2) of a file whose inode lives in another partition than the new name's directory: the name
+     * and the link count come at one commit point. TX_CONFLICT: the name exists now.
+     */
+    public void link(long parent, String name, long inodeId, FsFileType type, Time time) {
+        Map<Integer, List<TxIntent>> parts = new LinkedHashMap<>();
+        add(parts, parent, TxIntent.newBuilder().setKind(TxIntent.Kind.PLACE_NAME).setParent(parent).setName(name)
+                .setInodeId(inodeId).setType(type).setSrcParent(parent));
+        add(parts, inodeId, TxIntent.newBuilder().setKind(TxIntent.Kind.LINK_INODE).setInodeId(inodeId)
+                .setType(type).setParent(parent));
+        run(parent, parts, 0, time);
+    }
+
     /** Removes; answers the inodes that lost their last name. TX_CONFLICT: the name changed; look again. */
     public List<Inode> remove(Removal removal, Time time) {
         Map<Integer, List<TxIntent>> parts = new LinkedHashMap<>();
@@ -102,7 +115,7 @@ public final class RenameTx {
         return run(removal.parent(), parts, removal.callerUid(), time);
     }
 
-    /** The primary is the partition of the directory {@code primaryOwner} (a source parent). */
+    /** The primary is the partition of the directory {@code primaryOwner} (the source parent; for a link, the new one). */
     private List<Inode> run(long primaryOwner, Map<Integer, List<TxIntent>> parts, int callerUid, Time time) {
         long giveUp = System.nanoTime() + GIVE_UP_NS;
         for (int attempt = 1; ; attempt++) {

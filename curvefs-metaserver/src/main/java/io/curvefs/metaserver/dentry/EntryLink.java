@@ -13,9 +13,11 @@ import io.curvefs.proto.metaserver.Inode;
 import io.curvefs.proto.metaserver.LinkRequest;
 import io.curvefs.proto.metaserver.LinkResponse;
 
-import java.util.Optional;
 
-/** link(2) as one command when the inode lives with the new entry's parent. */
+/**
+ * link(2) as one command when the inode lives with the new entry's parent (else CROSS_PARTITION: the
+ * client links in a transaction).
+ */
 public final class EntryLink {
     private EntryLink() {
     }
@@ -32,14 +34,14 @@ public final class EntryLink {
             throw new RpcException(StatusCode.DENTRY_EXIST, "'" + r.getName() + "' exists in " + r.getParentInodeId());
         }
         RecycleDir.requirePlaceable(r.getParentInodeId(), r.getName(), r.getType());
-        LinkResponse.Builder out = LinkResponse.newBuilder().setStatus(Statuses.OK);
-        Optional<Inode> target = EntryRemoval.localInode(w, p, r.getInodeId());
-        if (p.owns(r.getInodeId()) && target.isEmpty()) {
-            throw new RpcException(StatusCode.INODE_NOT_FOUND, "no inode " + r.getInodeId());
+        if (!p.owns(r.getInodeId())) {
+            throw new RpcException(StatusCode.CROSS_PARTITION, "inode " + r.getInodeId()
+                    + " lives in another partition: the name and its link count go together in a transaction");
         }
-        if (target.isPresent()) {
-            out.setInodeLocal(true).setInode(LinkCounts.add(w, p, target.get(), r.getParentInodeId(), r.getTime()));
-        }
+        Inode target = EntryRemoval.localInode(w, p, r.getInodeId()).orElseThrow(() ->
+                new RpcException(StatusCode.INODE_NOT_FOUND, "no inode " + r.getInodeId()));
+        LinkResponse.Builder out = LinkResponse.newBuilder().setStatus(Statuses.OK).setInodeLocal(true)
+                .setInode(LinkCounts.add(w, p, target, r.getParentInodeId(), r.getTime()));
         w.putDentry(p.id(), Dentry.newBuilder().setFsId(p.fsId()).setParentInodeId(r.getParentInodeId())
                 .setName(r.getName()).setInodeId(r.getInodeId()).setType(r.getType()).build());
         p.dentryAdded();

@@ -43,6 +43,7 @@ public final class EntryRemoval {
                     + " lives in another partition: the name and its link go together in a transaction");
         }
         Optional<Inode> victim = localInode(w, p, d.getInodeId());
+        TxLocks.requireLinkUnlocked(w, p, d.getInodeId());
         StickyBit.check(parent, victim.orElse(null), r.getCallerUid());
         RemoveEntryResponse.Builder out = RemoveEntryResponse.newBuilder().setStatus(Statuses.OK).setDentry(d);
         if (victim.isPresent()) {

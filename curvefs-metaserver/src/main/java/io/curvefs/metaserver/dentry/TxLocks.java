@@ -47,6 +47,13 @@ public final class TxLocks {
         });
     }
 
+    /** A file that a transaction links (LINK_INODE) must not lose its last name before that commits. */
+    public static void requireLinkUnlocked(MetaReader reader, PartitionState p, long ino) {
+        reader.txInodeLock(p.id(), ino).ifPresent(tx -> {
+            throw locked(tx, "inode " + ino + ", which it gives a new name");
+        });
+    }
+
     private static RpcException locked(String tx, String what) {
         return new RpcException(StatusCode.TX_LOCKED, "rename transaction " + tx + " holds " + what);
     }

@@ -89,6 +89,7 @@ public final class LocalRename {
         requireReplaceable(movesDir, victimIsDir, r.getDstName());
         RecycleDir.requireNotRecycle(victim);
         requireLocal(p, victim.getInodeId());
+        TxLocks.requireLinkUnlocked(w, p, victim.getInodeId());
         Optional<Inode> inode = EntryRemoval.localInode(w, p, victim.getInodeId());
         StickyBit.check(parents.get(r.getDstParent()), inode.orElse(null), r.getCallerUid());
         if (inode.isPresent()) {

@@ -40,6 +40,8 @@ final class TxApply {
                         deleted.add(dropped.inode());
                     }
                 });
+                case LINK_INODE -> w.inode(p.id(), i.getInodeId()).ifPresent(inode ->
+                        LinkCounts.add(w, p, inode, i.getParent(), time));
                 case KEEP_PARENT -> {
                     // only held while the transaction was undecided
                 }

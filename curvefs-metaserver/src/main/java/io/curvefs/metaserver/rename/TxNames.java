@@ -45,9 +45,12 @@ final class TxNames {
         return i.getKind() == TxIntent.Kind.REMOVE_NAME || i.getKind() == TxIntent.Kind.PLACE_NAME;
     }
 
-    /** A directory that moves, or one whose parent the transaction relies on. */
+    /**
+     * A directory that moves, or one whose parent the transaction relies on; or a file it links, which must
+     * keep a name until then (the inode key of both is {@code 'L' pid FF*8 ino}).
+     */
     static boolean holdsPlace(TxIntent i) {
-        return i.getKind() == TxIntent.Kind.KEEP_PARENT
+        return i.getKind() == TxIntent.Kind.KEEP_PARENT || i.getKind() == TxIntent.Kind.LINK_INODE
                 || (i.getKind() == TxIntent.Kind.MOVE_INODE && i.getType() == FsFileType.TYPE_DIRECTORY);
     }
 

@@ -59,6 +59,7 @@ public final class TxPrepare {
             case MOVE_INODE -> checkMove(w, p, i);
             case DROP_INODE -> checkDrop(w, p, i);
             case KEEP_PARENT -> checkKeepParent(w, p, i);
+            case LINK_INODE -> checkLink(w, p, i);
             default -> throw new RpcException(StatusCode.INVALID_ARGUMENT, "unknown intent " + i.getKind());
         }
     }
@@ -120,8 +121,21 @@ public final class TxPrepare {
         TxLocks.requirePlaceUnlocked(w, p, i.getInodeId());
     }
 
+    /** The file must still have a name (a trashed one cannot get one back); the lock keeps it named. */
+    private static void checkLink(MetaWriter w, PartitionState p, TxIntent i) {
+        Inode inode = InodeOperations.require(w, p, i.getInodeId());
+        if (inode.getType() == FsFileType.TYPE_DIRECTORY) {
+            throw new RpcException(StatusCode.NOT_PERMITTED, "hard link to directory " + i.getInodeId());
+        }
+        if (inode.getNlink() == 0) {
+            throw new RpcException(StatusCode.INODE_NOT_FOUND, "inode " + i.getInodeId() + " has no name left");
+        }
+        TxLocks.requireLinkUnlocked(w, p, i.getInodeId());
+    }
+
     private static void checkDrop(MetaWriter w, PartitionState p, TxIntent i) {
         Inode victim = InodeOperations.require(w, p, i.getInodeId());
+        TxLocks.requireLinkUnlocked(w, p, i.getInodeId());
         if (victim.getType() != i.getType()) {
             throw conflict("inode " + i.getInodeId() + " is a " + victim.getType() + ", not a " + i.getType());
         }

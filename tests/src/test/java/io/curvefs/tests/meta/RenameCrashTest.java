@@ -36,8 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * goes on. Afterwards another client finds the entry under exactly one name: the old one when the
  * client vanished before the commit point (the transaction expires and readers roll it back), the new
  * one otherwise. Abandoned transactions that nobody reads are settled by the metaservers themselves. An
- * unlink whose inode lives in another partition than its name is such a transaction too, and a crash at
- * any step leaves the name and its link count together: both there, or both gone. A walk of the whole tree then finds nlink, parent lists and entries consistent, no
+ * unlink or a link whose inode lives in another partition than its name is such a transaction too, and a
+ * crash at any step leaves the name and its link count together: both there, or neither. A walk of the whole tree then finds nlink, parent lists and entries consistent, no
  * inode unreachable, and no transaction left open.
  */
 class RenameCrashTest {
@@ -109,6 +109,7 @@ class RenameCrashTest {
         metaserversSettleWhatNobodyReads(a, b);
         for (RenameTx.Step step : RenameTx.Step.values()) {
             expectRemoved(abandonRemovalAt(step, fileToRemove(a, others[1])), step == RenameTx.Step.COMMITTED);
+            expectLinked(abandonLinkAt(step, a, b), step == RenameTx.Step.COMMITTED);
         }
 
         TreeCheck.Tree after = TreeCheck.check(meta);
@@ -196,6 +197,32 @@ class RenameCrashTest {
     private void expectRemoved(RenameTx.Removal r, boolean removed) {
         assertEquals(removed ? 0 : r.inodeId(), named(fs.meta, r.parent(), r.name()), "name of " + r);
         assertEquals(removed ? 0 : 1, linksLeft(fs.meta, r.inodeId()), "links of " + r);
+    }
+
+    /** A new name in b for a file of a (b and a in different partitions): a link across partitions. */
+    private record Link(long parent, String name, long inodeId) {
+    }
+
+    private Link abandonLinkAt(RenameTx.Step step, long a, long b) {
+        int n = serial++;
+        long f = fs.meta.createNode(a, "k" + n, FsFileType.TYPE_S3, FILE_MODE, 0, 0, 0, "", MetaFs.now()).inode()
+                .getInodeId();
+        Link link = new Link(b, "k" + n, f);
+        try (MetaFs doomed = MetaFs.open(cluster, "crash")) {
+            RenameTx tx = new RenameTx(doomed.meta, TTL_MS, s -> {
+                if (s == step) {
+                    throw new Crash(s);
+                }
+            });
+            assertThrows(Crash.class, () -> tx.link(b, link.name(), f, FsFileType.TYPE_S3, MetaFs.now()));
+        }
+        return link;
+    }
+
+    /** Either the new name and the link it counts are both there, or neither. */
+    private void expectLinked(Link l, boolean linked) {
+        assertEquals(linked ? l.inodeId() : 0, named(fs.meta, l.parent(), l.name()), "new name of " + l);
+        assertEquals(linked ? 2 : 1, linksLeft(fs.meta, l.inodeId()), "links of " + l);
     }
 
     /** A second client starts the rename and is abandoned after {@code step}. */
