@@ -99,7 +99,8 @@ public final class CurveFuseMain {
             System.err.println("curve-fuse: cannot open the data store of fs " + args.fsName() + ": " + e.getMessage());
             return 1;
         }
-        CurveFuseFs fuse = new CurveFuseFs(new Vfs(meta, data, session, config.attrTimeout(), config.entryTimeout()));
+        CurveFuseFs fuse = new CurveFuseFs(new Vfs(meta, data, session, config.attrTimeout(), config.entryTimeout(),
+                fs.getRecycleHours() > 0));
         Thread hook = new Thread(() -> {
             if (finished.getCount() > 0) {
                 LOG.info("signal: unmounting {}", args.mountpoint());

@@ -14,14 +14,14 @@ import java.util.List;
  */
 public record MetaserverConfig(String clusterToken, String listenAddr, String hostname, List<String> mdsAddrs,
                                Path dataDir, int heartbeatIntervalMs, RaftSettings raft, int rpcThreads,
-                               TrashSettings trash, long txSweepIntervalMs) {
+                               TrashSettings trash, long txSweepIntervalMs, long recycleScanIntervalMs) {
 
     /**
      * Reads cluster.token, metaserver.listen.addr, metaserver.hostname (default: the listen ip),
      * mds.addrs, metaserver.data.dir, metaserver.heartbeat.intervalMs (2000),
      * metaserver.raft.{electionTimeoutMs,snapshotIntervalSec,sync}, metaserver.rpc.threads (16),
      * metaserver.trash.{retentionSec (3600), scanIntervalMs (60000), perRound (1000)},
-     * metaserver.tx.sweepIntervalMs (5000), and refuses any other key.
+     * metaserver.tx.sweepIntervalMs (5000), metaserver.recycle.scanIntervalMs (60000), and refuses any other key.
      */
     public static MetaserverConfig from(Config conf) {
         String listen = conf.getAddress("metaserver.listen.addr");
@@ -39,7 +39,8 @@ public record MetaserverConfig(String clusterToken, String listenAddr, String ho
                         conf.getLong("metaserver.trash.retentionSec", d.retentionSec(), 0, Long.MAX_VALUE / 1000),
                         conf.getLong("metaserver.trash.scanIntervalMs", d.scanIntervalMs(), 100, 86_400_000),
                         conf.getInt("metaserver.trash.perRound", d.perRound(), 1, 1_000_000)),
-                conf.getLong("metaserver.tx.sweepIntervalMs", 5000, 100, 3_600_000));
+                conf.getLong("metaserver.tx.sweepIntervalMs", 5000, 100, 3_600_000),
+                conf.getLong("metaserver.recycle.scanIntervalMs", 60_000, 100, 86_400_000));
         conf.checkNoUnknownKeys();
         return c;
     }

@@ -11,6 +11,7 @@ import io.curvefs.metaserver.heartbeat.HeartbeatSender;
 import io.curvefs.metaserver.heartbeat.MdsRegistration;
 import io.curvefs.metaserver.heartbeat.MetaserverIdentity;
 import io.curvefs.metaserver.heartbeat.RegistrationRefusedException;
+import io.curvefs.metaserver.recycle.RecycleCleaner;
 import io.curvefs.metaserver.rename.TxSweeper;
 import io.curvefs.metaserver.trash.KeptOrphans;
 import io.curvefs.metaserver.trash.TrashReclaimer;
@@ -98,6 +99,10 @@ public final class MetaserverMain {
                 System::currentTimeMillis);
         jobs.push(txSweeper);
         txSweeper.start();
+        RecycleCleaner recycle = new RecycleCleaner(node.copysets(), fsInfos, metaClients,
+                config.recycleScanIntervalMs(), System::currentTimeMillis);
+        jobs.push(recycle);
+        recycle.start();
         stopped.await();
     }
 }

@@ -36,30 +36,30 @@ final class Renamer {
         this.tx = new RenameTx(vfs.meta, RenameTx.DEFAULT_TTL_MS, step -> { });
     }
 
-    void rename(Caller c, long srcParent, String srcName, long dstParent, String dstName) {
+    /** False when nothing changed: both names are links of one inode. */
+    boolean rename(Caller c, long srcParent, String srcName, long dstParent, String dstName) {
         if (vfs.meta.samePartition(srcParent, dstParent)) {
             Long target = vfs.cache.entry(dstParent, dstName);
             long keep = target != null && vfs.isHeld(target) ? target : 0;
             Time now = Clock.now();
             try {
-                applied(vfs.meta.renameLocal(srcParent, srcName, dstParent, dstName, c.uid(), keep, now),
+                return applied(vfs.meta.renameLocal(srcParent, srcName, dstParent, dstName, c.uid(), keep, now),
                         srcParent, srcName, dstParent, dstName);
-                return;
             } catch (RpcException e) {
                 if (e.code() != StatusCode.CROSS_PARTITION) {
                     throw e;
                 }
             }
         }
-        renameAcross(c, srcParent, srcName, dstParent, dstName);
+        return renameAcross(c, srcParent, srcName, dstParent, dstName);
     }
 
-    /** Brings the caches up to date. */
-    private void applied(RenameResponse r, long srcParent, String srcName, long dstParent, String dstName) {
+    /** Brings the caches up to date; false when the rename changed nothing. */
+    private boolean applied(RenameResponse r, long srcParent, String srcName, long dstParent, String dstName) {
         vfs.cache.putAttr(r.getSrcParent());
         vfs.cache.putAttr(r.getDstParent());
         if (r.getNoop()) {
-            return;
+            return false;
         }
         long ino = r.getMoved().getInodeId();
         vfs.cache.dropEntry(srcParent, srcName);
@@ -73,6 +73,7 @@ final class Renamer {
             vfs.nameRemoved(r.getReplaced().getInodeId(), r.getReplacedLocal() ? r.getReplacedInode() : null,
                     r.getReplacedDeleted());
         }
+        return true;
     }
 
     /**
@@ -80,12 +81,12 @@ final class Renamer {
      * metaserver checks again at prepare, and its answer counts), and planned again when the names
      * changed between the lookups and the prepare.
      */
-    private void renameAcross(Caller c, long srcParent, String srcName, long dstParent, String dstName) {
+    private boolean renameAcross(Caller c, long srcParent, String srcName, long dstParent, String dstName) {
         for (int plan = 1; ; plan++) {
             Inode src = vfs.lookupFresh(srcParent, srcName);
             Inode dst = existing(dstParent, dstName);
             if (dst != null && dst.getInodeId() == src.getInodeId()) {
-                return; // two names of one inode: POSIX says rename does nothing
+                return false; // two names of one inode: POSIX says rename does nothing
             }
             boolean srcIsDir = Modes.isDir(src.getMode());
             List<RenameTx.Ancestor> way = srcIsDir && srcParent != dstParent
@@ -102,7 +103,7 @@ final class Renamer {
             try {
                 List<Inode> deleted = tx.run(p, now);
                 committed(src.getInodeId(), srcParent, srcName, dstParent, dstName, victim, deleted);
-                return;
+                return true;
             } catch (RpcException e) {
                 if (e.code() != StatusCode.TX_CONFLICT || plan == MAX_PLANS) {
                     throw e;

@@ -3,6 +3,7 @@ package io.curvefs.client.vfs;
 import com.google.protobuf.ByteString;
 import io.curvefs.client.data.DataStore;
 import io.curvefs.client.data.FileHandle;
+import io.curvefs.common.meta.EntryRemover;
 import io.curvefs.common.meta.MetaClient;
 import io.curvefs.common.rpc.RpcException;
 import io.curvefs.proto.common.StatusCode;
@@ -11,7 +12,6 @@ import io.curvefs.proto.metaserver.FsFileType;
 import io.curvefs.proto.metaserver.GetDentryResponse;
 import io.curvefs.proto.metaserver.Inode;
 import io.curvefs.proto.metaserver.LinkResponse;
-import io.curvefs.proto.metaserver.RemoveEntryResponse;
 import io.curvefs.proto.metaserver.Time;
 import io.curvefs.proto.metaserver.UpdateInodeRequest;
 import org.slf4j.Logger;
@@ -69,17 +69,23 @@ public final class Vfs {
     private final HiddenNames hidden = new HiddenNames();
     /** Inodes whose last name is gone but that an open handle or hidden alias still holds. */
     private final Set<Long> orphans = ConcurrentHashMap.newKeySet();
-    private final Renamer renamer;
-    private final Remover remover;
+    final Renamer renamer;
+    private final EntryRemover remover;
+    private final Linker linker;
+    private final RecycleBin recycle;
 
-    public Vfs(MetaClient meta, DataStore data, FsUsage usage, Duration attrTimeout, Duration entryTimeout) {
+    /** {@code recycleBin}: the fs has a recycle bin (see {@link RecycleBin}). */
+    public Vfs(MetaClient meta, DataStore data, FsUsage usage, Duration attrTimeout, Duration entryTimeout,
+               boolean recycleBin) {
         this.meta = meta;
         this.data = data;
         this.usage = usage;
         this.cache = new MetaCache(attrTimeout, entryTimeout);
         this.listings = new DirListings(entryTimeout);
         this.renamer = new Renamer(this);
-        this.remover = new Remover(this);
+        this.remover = new EntryRemover(meta, Clock::now);
+        this.linker = new Linker(this);
+        this.recycle = new RecycleBin(this, recycleBin);
     }
 
     // ---- names and attributes ----
@@ -204,6 +210,12 @@ public final class Vfs {
      * already). A set-group-ID directory passes its group on, and the bit itself to subdirectories.
      */
     private Inode createNode(Caller c, long parent, String name, int mode, long rdev, String symlink) {
+        recycle.requireOutside(parent);
+        return createNodeAnywhere(c, parent, name, mode, rdev, symlink);
+    }
+
+    /** {@link #createNode} without the recycle bin's refusal: for the bin's own hour directories. */
+    Inode createNodeAnywhere(Caller c, long parent, String name, int mode, long rdev, String symlink) {
         Inode dir = getattr(parent);
         if (!Modes.isDir(dir.getMode())) {
             throw new VfsException(Errno.ENOTDIR, "inode " + parent + " is not a directory");
@@ -226,9 +238,10 @@ public final class Vfs {
 
     /**
      * A new name for an existing non-directory inode: one command when the inode lives with the new
-     * parent, else a transaction ({@link Remover#link}), so the name and the link count come together.
+     * parent, else a transaction ({@link Linker#link}), so the name and the link count come together.
      */
     public Inode link(long ino, long newParent, String newName) {
+        recycle.requireOutside(newParent);
         Inode inode = getattr(ino);
         if (Modes.isDir(inode.getMode())) {
             throw new VfsException(Errno.EPERM, "hard link to directory " + ino);
@@ -245,7 +258,7 @@ public final class Vfs {
                 throw e;
             }
             changing(newParent, () -> {
-                remover.link(newParent, newName, inode, now);
+                linker.link(newParent, newName, inode, now);
                 return null;
             }, l -> l.added(newParent, newName));
             cache.dropAttr(newParent);
@@ -258,46 +271,69 @@ public final class Vfs {
 
     // ---- removing names ----
 
+    /** With a recycle bin, outside it: a move into the bin, with the checks of unlink. */
     public void unlink(Caller c, long parent, String name) {
-        Removed r = removeEntry(c, parent, name, false, mayBeHeld(parent, name));
+        if (recycle.takes(parent, name) && recycle.moveIn(c, parent, name, requireNotDir(parent, name))) {
+            return;
+        }
+        EntryRemover.Removed r = removeEntry(c, parent, name, false, mayBeHeld(parent, name));
         nameRemoved(r.ino(), r.inode(), r.deleted());
     }
 
+    private Inode requireNotDir(long parent, String name) {
+        Inode victim = lookupFresh(parent, name);
+        if (Modes.isDir(victim.getMode())) {
+            throw new VfsException(Errno.EISDIR, "'" + name + "' is a directory");
+        }
+        return victim;
+    }
+
+    /**
+     * With a recycle bin, outside it: a move of the empty directory into the bin (a file created in it by
+     * another mount between the emptiness check and the move goes into the bin with it).
+     */
     public void rmdir(Caller c, long parent, String name) {
         if (!hidden.isEmpty()) {
             requireNoHiddenFile(parent, name);
         }
-        Removed r = removeEntry(c, parent, name, true, false);
+        if (recycle.takes(parent, name)) {
+            Inode victim = lookupFresh(parent, name);
+            requireEmptyDir(victim, name);
+            if (recycle.moveIn(c, parent, name, victim)) {
+                return;
+            }
+        }
+        EntryRemover.Removed r = removeEntry(c, parent, name, true, false);
         cache.dropAttr(r.ino());
     }
 
     /**
-     * What became of the inode whose name was removed: {@code inode} afterwards (null when unknown),
-     * {@code deleted} when it is gone (a directory) or in the trash.
+     * The entry goes and its inode loses the link together (see {@link EntryRemover}); this mount's own
+     * checks (the sticky bit, hidden aliases in a directory) come before a transaction.
      */
-    record Removed(long ino, Inode inode, boolean deleted) {
-    }
+    private EntryRemover.Removed removeEntry(Caller c, long parent, String name, boolean directory, boolean keep) {
+        EntryRemover.Removed r = changing(parent, () -> remover.remove(parent, name, directory, c.uid(), keep,
+                new EntryRemover.Victims() {
+                    @Override
+                    public Inode lookup(long dir, String entry) {
+                        return lookupFresh(dir, entry);
+                    }
 
-    /**
-     * The entry goes and its inode loses the link together: in one command when the inode lives with the
-     * entry, else in a transaction ({@link Remover}), so that no crash leaves one without the other.
-     */
-    private Removed removeEntry(Caller c, long parent, String name, boolean directory, boolean keep) {
-        Time now = Clock.now();
-        RemoveEntryResponse r;
-        try {
-            r = changing(parent, () -> meta.removeEntry(parent, name, directory, c.uid(), keep, now),
-                    l -> l.removed(parent, name));
-        } catch (RpcException e) {
-            if (e.code() != StatusCode.CROSS_PARTITION) {
-                throw e;
-            }
-            return remover.remove(c, parent, name, directory, keep);
-        }
+                    @Override
+                    public void check(long dir, Inode victim) {
+                        if (hidden.anyIn(victim.getInodeId())) {
+                            throw new VfsException(Errno.ENOTEMPTY, "directory '" + name + "' is not empty");
+                        }
+                        requireMayDelete(c, dir, victim);
+                    }
+                }), l -> l.removed(parent, name));
         cache.dropEntry(parent, name);
-        cache.putAttr(r.getParent());
-        return new Removed(r.getDentry().getInodeId(), r.getInodeLocal() ? r.getInode() : null,
-                r.getInodeDeleted());
+        if (r.parent() != null) {
+            cache.putAttr(r.parent());
+        } else {
+            cache.dropAttr(parent);
+        }
+        return r;
     }
 
     /**
@@ -325,8 +361,11 @@ public final class Vfs {
         return openFiles.isOpen(ino) || hidden.holds(ino);
     }
 
-    /** See {@link Renamer}. */
+    /** See {@link Renamer}. Nothing moves into the recycle bin this way, and {@code .recycle} stays. */
     public void rename(Caller c, long srcParent, String srcName, long dstParent, String dstName) {
+        recycle.requireNotBin(srcParent, srcName);
+        recycle.requireNotBin(dstParent, dstName);
+        recycle.requireOutside(dstParent);
         renamer.rename(c, srcParent, srcName, dstParent, dstName);
     }
 
@@ -336,7 +375,14 @@ public final class Vfs {
      * the FUSE layer serves libfuse's hiding rename of an unlinked-open file.
      */
     public void hide(Caller c, long parent, String name, long aliasParent, String alias) {
-        Removed r = removeEntry(c, parent, name, false, true);
+        if (recycle.takes(parent, name)) {
+            Inode victim = requireNotDir(parent, name);
+            if (recycle.moveIn(c, parent, name, victim)) {
+                hidden.put(aliasParent, alias, victim.getInodeId());
+                return;
+            }
+        }
+        EntryRemover.Removed r = removeEntry(c, parent, name, false, true);
         hidden.put(aliasParent, alias, r.ino());
         nameRemoved(r.ino(), r.inode(), r.deleted());
     }

@@ -11,6 +11,8 @@
  *     {@code OpenFiles}: fh -> data handle; {@code HiddenNames}: mount-local aliases of unlinked-open files;
  *     {@code Renamer}: rename built from create-then-delete until the metaserver has a rename
  *     transaction (not crash-atomic, see its javadoc).</li>
+ * <li>{@code RecycleBin}: with {@code create-fs --recycle-hours N}, unlink and rmdir outside {@code /.recycle}
+ *     become renames into {@code /.recycle/<UTC hour>/}, and nothing else is put there.</li>
  * </ul>
  *
  * <p>Lifetimes: an inode whose last name is removed is deleted at once, or at the last release of a

@@ -114,11 +114,14 @@ public final class MetaserverClient {
         }
     }
 
-    /** Creates the root inode (id 1, owned by root); a root that already exists (a resumed create-fs) is fine. */
-    public void createRootInode(CopysetInfo copyset, PartitionInfo partition) {
+    /**
+     * Creates the root inode (id 1, owned by root) and, with {@code withRecycle}, the recycle directory
+     * (id 2) in the same command; what already exists (a resumed create-fs) is fine.
+     */
+    public void createRootInode(CopysetInfo copyset, PartitionInfo partition, boolean withRecycle) {
         long nowMs = System.currentTimeMillis();
         CreateRootInodeResponse resp = callLeader(copyset, CreateRootInodeRequest.newBuilder()
-                .setPartition(ref(partition)).setUid(0).setGid(0).setMode(ROOT_MODE)
+                .setPartition(ref(partition)).setUid(0).setGid(0).setMode(ROOT_MODE).setWithRecycle(withRecycle)
                 .setTime(Time.newBuilder().setSec(nowMs / 1000).setNsec((int) (nowMs % 1000) * 1_000_000))
                 .build(), COPYSET_CALLS, StatusCode.CREATE_PARTITION_FAILED);
         StatusCode code = resp.getStatus().getCode();

@@ -162,12 +162,12 @@ public final class PartitionManager {
         return CopysetDirectory.key(c.getPoolId(), c.getCopysetId());
     }
 
-    /** Creates the fs's root inode in the partition whose range starts at 0. */
+    /** Creates the root inode (and the recycle directory of a fs with a recycle bin) in the partition of range 0. */
     public void createRootInode(FsInfo fs, List<PartitionInfo> partitions) {
         PartitionInfo first = partitions.stream().filter(p -> p.getStart() == 0).findFirst()
                 .orElseThrow(() -> new RpcException(StatusCode.INTERNAL_ERROR,
                         "fs " + fs.getFsName() + " has no partition for inode range 0"));
-        metaservers.createRootInode(copysetOf(first, copysetInfos()), first);
+        metaservers.createRootInode(copysetOf(first, copysetInfos()), first, fs.getRecycleHours() > 0);
     }
 
     /** Deletes a partition of a deleted fs from its copyset, then its record. */

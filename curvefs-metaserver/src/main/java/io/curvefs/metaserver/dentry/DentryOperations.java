@@ -1,5 +1,6 @@
 package io.curvefs.metaserver.dentry;
 
+import io.curvefs.metaserver.recycle.RecycleDir;
 import io.curvefs.common.rpc.RpcException;
 import io.curvefs.common.rpc.Statuses;
 import io.curvefs.metaserver.inode.NewInode;
@@ -43,6 +44,7 @@ public final class DentryOperations {
         PartitionState p = PartitionState.load(w, r.getPartition());
         Inode parent = ParentDirectory.require(w, p, d.getParentInodeId());
         requireAbsent(w, p, d.getParentInodeId(), d.getName());
+        RecycleDir.requirePlaceable(d.getParentInodeId(), d.getName(), d.getType());
         w.putDentry(p.id(), d.toBuilder().setFsId(p.fsId()).build());
         w.putInode(p.id(), ParentDirectory.linked(parent, d.getType(), r.getTime()));
         p.dentryAdded();
@@ -59,6 +61,7 @@ public final class DentryOperations {
         Dentry d = w.dentry(p.id(), r.getParentInodeId(), r.getName()).orElseThrow(() ->
                 new RpcException(StatusCode.DENTRY_NOT_FOUND, "no entry '" + r.getName() + "' in "
                         + r.getParentInodeId()));
+        RecycleDir.requireNotRecycle(d);
         w.deleteDentry(p.id(), r.getParentInodeId(), r.getName());
         w.inode(p.id(), r.getParentInodeId()).ifPresent(parent ->
                 w.putInode(p.id(), ParentDirectory.unlinked(parent, d.getType(), r.getTime())));
@@ -76,6 +79,7 @@ public final class DentryOperations {
         PartitionState p = PartitionState.load(w, r.getPartition());
         Inode parent = ParentDirectory.require(w, p, r.getParentInodeId());
         requireAbsent(w, p, r.getParentInodeId(), r.getName());
+        RecycleDir.requirePlaceable(r.getParentInodeId(), r.getName(), r.getType());
         p.requireWritable();
         Inode probe = NewInode.build(0, p.fsId(), r.getType(), r.getMode(), r.getUid(), r.getGid(), r.getRdev(),
                 r.getSymlink(), 0, r.getTime(), r.getParentInodeId());

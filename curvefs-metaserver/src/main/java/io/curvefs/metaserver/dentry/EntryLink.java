@@ -1,5 +1,6 @@
 package io.curvefs.metaserver.dentry;
 
+import io.curvefs.metaserver.recycle.RecycleDir;
 import io.curvefs.common.rpc.RpcException;
 import io.curvefs.common.rpc.Statuses;
 import io.curvefs.metaserver.inode.LinkCounts;
@@ -32,6 +33,7 @@ public final class EntryLink {
         if (w.dentry(p.id(), r.getParentInodeId(), r.getName()).isPresent()) {
             throw new RpcException(StatusCode.DENTRY_EXIST, "'" + r.getName() + "' exists in " + r.getParentInodeId());
         }
+        RecycleDir.requirePlaceable(r.getParentInodeId(), r.getName(), r.getType());
         if (!p.owns(r.getInodeId())) {
             throw new RpcException(StatusCode.CROSS_PARTITION, "inode " + r.getInodeId()
                     + " lives in another partition: the name and its link count go together in a transaction");

@@ -1,5 +1,6 @@
 package io.curvefs.metaserver.dentry;
 
+import io.curvefs.metaserver.recycle.RecycleDir;
 import io.curvefs.common.rpc.RpcException;
 import io.curvefs.common.rpc.Statuses;
 import io.curvefs.metaserver.inode.LinkCounts;
@@ -29,6 +30,7 @@ public final class EntryRemoval {
         PartitionState p = PartitionState.load(w, r.getPartition());
         Inode parent = ParentDirectory.require(w, p, r.getParentInodeId());
         Dentry d = requireEntry(w, p, r.getParentInodeId(), r.getName());
+        RecycleDir.requireNotRecycle(d);
         boolean isDir = d.getType() == FsFileType.TYPE_DIRECTORY;
         if (r.getDirectory() && !isDir) {
             throw new RpcException(StatusCode.NOT_DIRECTORY, "'" + r.getName() + "' is not a directory");

@@ -1,7 +1,9 @@
 package io.curvefs.metaserver.inode;
 
+import io.curvefs.common.meta.RecycleNames;
 import io.curvefs.common.rpc.RpcException;
 import io.curvefs.common.rpc.Statuses;
+import io.curvefs.metaserver.dentry.ParentDirectory;
 import io.curvefs.metaserver.partition.PartitionState;
 import io.curvefs.metaserver.storage.MetaReader;
 import io.curvefs.metaserver.storage.MetaWriter;
@@ -14,11 +16,13 @@ import io.curvefs.proto.metaserver.CreateInodeResponse;
 import io.curvefs.proto.metaserver.CreateRootInodeRequest;
 import io.curvefs.proto.metaserver.CreateRootInodeResponse;
 import io.curvefs.proto.metaserver.DeleteInodeRequest;
+import io.curvefs.proto.metaserver.Dentry;
 import io.curvefs.proto.metaserver.DeleteInodeResponse;
 import io.curvefs.proto.metaserver.FsFileType;
 import io.curvefs.proto.metaserver.GetInodeRequest;
 import io.curvefs.proto.metaserver.GetInodeResponse;
 import io.curvefs.proto.metaserver.Inode;
+import io.curvefs.proto.metaserver.Time;
 import io.curvefs.proto.metaserver.UpdateInodeRequest;
 import io.curvefs.proto.metaserver.UpdateInodeResponse;
 
@@ -34,7 +38,7 @@ public final class InodeOperations {
     private InodeOperations() {
     }
 
-    /** Idempotent: an existing root is returned as it is. */
+    /** Idempotent: an existing root (and recycle directory) is returned as it is. */
     public static CreateRootInodeResponse createRoot(MetaWriter w, CreateRootInodeRequest r) {
         PartitionState p = PartitionState.load(w, r.getPartition());
         p.requireOwns(ROOT_ID);
@@ -46,9 +50,27 @@ public final class InodeOperations {
             w.putInode(p.id(), root);
             p.inodeAdded(root.getType(), root.getLength());
             p.markHoldsRoot();
-            w.putPartition(p.info());
         }
+        if (r.getWithRecycle() && w.inode(p.id(), RecycleNames.INODE).isEmpty()) {
+            root = addRecycleDir(w, p, root, r.getTime());
+        }
+        w.putPartition(p.info());
         return CreateRootInodeResponse.newBuilder().setStatus(Statuses.OK).setInode(root).build();
+    }
+
+    /** Inode 2 and its entry {@code .recycle} under the root; answers the root afterwards. */
+    private static Inode addRecycleDir(MetaWriter w, PartitionState p, Inode root, Time time) {
+        p.requireOwns(RecycleNames.INODE);
+        Inode recycle = NewInode.build(RecycleNames.INODE, p.fsId(), FsFileType.TYPE_DIRECTORY, RecycleNames.MODE,
+                0, 0, 0, "", 0, time, ROOT_ID);
+        w.putInode(p.id(), recycle);
+        p.inodeAdded(recycle.getType(), recycle.getLength());
+        w.putDentry(p.id(), Dentry.newBuilder().setFsId(p.fsId()).setParentInodeId(ROOT_ID)
+                .setName(RecycleNames.NAME).setInodeId(RecycleNames.INODE).setType(FsFileType.TYPE_DIRECTORY).build());
+        p.dentryAdded();
+        Inode after = ParentDirectory.linked(root, FsFileType.TYPE_DIRECTORY, time);
+        w.putInode(p.id(), after);
+        return after;
     }
 
     public static CreateInodeResponse create(MetaWriter w, CreateInodeRequest r) {

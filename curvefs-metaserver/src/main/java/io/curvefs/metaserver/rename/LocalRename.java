@@ -1,5 +1,6 @@
 package io.curvefs.metaserver.rename;
 
+import io.curvefs.metaserver.recycle.RecycleDir;
 import io.curvefs.common.rpc.RpcException;
 import io.curvefs.common.rpc.Statuses;
 import io.curvefs.metaserver.dentry.DentryNames;
@@ -51,6 +52,8 @@ public final class LocalRename {
             return out.setNoop(true).setMoved(existing.get()).setSrcParent(parents.get(r.getSrcParent()))
                     .setDstParent(parents.get(r.getDstParent())).build();
         }
+        RecycleDir.requireNotRecycle(src);
+        RecycleDir.requirePlaceable(r.getDstParent(), r.getDstName(), src.getType());
         requireLocal(p, src.getInodeId());
         Optional<Inode> moved = EntryRemoval.localInode(w, p, src.getInodeId());
         StickyBit.check(parents.get(r.getSrcParent()), moved.orElse(null), r.getCallerUid());
@@ -84,6 +87,7 @@ public final class LocalRename {
                                 Map<Long, Inode> parents, RenameResponse.Builder out) {
         boolean victimIsDir = victim.getType() == FsFileType.TYPE_DIRECTORY;
         requireReplaceable(movesDir, victimIsDir, r.getDstName());
+        RecycleDir.requireNotRecycle(victim);
         requireLocal(p, victim.getInodeId());
         TxLocks.requireLinkUnlocked(w, p, victim.getInodeId());
         Optional<Inode> inode = EntryRemoval.localInode(w, p, victim.getInodeId());

@@ -1,5 +1,6 @@
 package io.curvefs.metaserver.rename;
 
+import io.curvefs.metaserver.recycle.RecycleDir;
 import io.curvefs.common.rpc.RpcException;
 import io.curvefs.common.rpc.Statuses;
 import io.curvefs.metaserver.dentry.DentryNames;
@@ -70,6 +71,7 @@ public final class TxPrepare {
         if (d.getInodeId() != i.getInodeId()) {
             throw conflict("'" + i.getName() + "' in " + i.getParent() + " names " + d.getInodeId() + " now");
         }
+        RecycleDir.requireNotRecycle(d);
         StickyBit.check(parent, EntryRemoval.localInode(w, p, i.getInodeId()).orElse(null), tx.getCallerUid());
     }
 
@@ -86,10 +88,12 @@ public final class TxPrepare {
         if (found == i.getInodeId()) {
             throw new RpcException(StatusCode.INVALID_ARGUMENT, "renaming inode " + found + " onto itself");
         }
+        RecycleDir.requirePlaceable(i.getParent(), i.getName(), i.getType());
         boolean movesDir = i.getType() == FsFileType.TYPE_DIRECTORY;
         if (existing.isPresent()) {
             LocalRename.requireReplaceable(movesDir, existing.get().getType() == FsFileType.TYPE_DIRECTORY,
                     i.getName());
+            RecycleDir.requireNotRecycle(existing.get());
             StickyBit.check(parent, EntryRemoval.localInode(w, p, found).orElse(null), tx.getCallerUid());
         }
         if (movesDir && i.getSrcParent() != i.getParent()) {
