@@ -5,6 +5,7 @@ import io.curvefs.common.conf.ConfigException;
 import io.curvefs.common.rpc.CurveRpcClient;
 import io.curvefs.common.rpc.LeaderChannel;
 import io.curvefs.common.rpc.RetryPolicy;
+import io.curvefs.metaserver.compaction.Compactor;
 import io.curvefs.metaserver.heartbeat.FsInfoCache;
 import io.curvefs.metaserver.heartbeat.HeartbeatSender;
 import io.curvefs.metaserver.heartbeat.MdsRegistration;
@@ -20,7 +21,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code MetaserverMain --conf FILE}: serves the copysets in the data dir, registers with the MDS,
- * heartbeats to it and empties the trash of the partitions it leads until SIGTERM. Exit codes: 2 bad usage or config, 1 refused by the MDS or cannot start.
+ * heartbeats to it, empties the trash of the partitions it leads and compacts their fragmented chunks until
+ * SIGTERM. Exit codes: 2 bad usage or config, 1 refused by the MDS or cannot start.
  */
 public final class MetaserverMain {
     private static final Logger LOG = LoggerFactory.getLogger(MetaserverMain.class);
@@ -45,6 +47,7 @@ public final class MetaserverMain {
         CurveRpcClient client = new CurveRpcClient(config.clusterToken());
         AtomicReference<HeartbeatSender> heartbeat = new AtomicReference<>();
         AtomicReference<TrashReclaimer> reclaimer = new AtomicReference<>();
+        AtomicReference<Compactor> compactor = new AtomicReference<>();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("shutting down");
@@ -55,6 +58,10 @@ public final class MetaserverMain {
             TrashReclaimer trash = reclaimer.get();
             if (trash != null) {
                 trash.close();
+            }
+            Compactor compaction = compactor.get();
+            if (compaction != null) {
+                compaction.close();
             }
             node.close();
             client.close();
@@ -81,10 +88,14 @@ public final class MetaserverMain {
         HeartbeatSender sender = new HeartbeatSender(mds, identity, config, node.copysets(), System.currentTimeMillis());
         heartbeat.set(sender);
         sender.start();
-        TrashReclaimer trash = new TrashReclaimer(node.copysets(), new FsInfoCache(mds, RetryPolicy.DEFAULT),
-                config.trash(), () -> System.currentTimeMillis() / 1000);
+        FsInfoCache fsInfos = new FsInfoCache(mds, RetryPolicy.DEFAULT);
+        TrashReclaimer trash = new TrashReclaimer(node.copysets(), fsInfos, config.trash(),
+                () -> System.currentTimeMillis() / 1000);
         reclaimer.set(trash);
         trash.start();
+        Compactor compaction = new Compactor(node.copysets(), fsInfos, config.compaction(), System::currentTimeMillis);
+        compactor.set(compaction);
+        compaction.start();
         stopped.await();
     }
 }
