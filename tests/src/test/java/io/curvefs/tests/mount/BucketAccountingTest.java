@@ -1,13 +1,5 @@
 package io.curvefs.tests.mount;
 
-import io.curvefs.common.s3.S3ObjectStore;
-import io.curvefs.common.s3.ObjectLayout;
-import io.curvefs.client.data.DataConfig;
-import io.curvefs.common.meta.MdsClient;
-import io.curvefs.common.meta.MetaClient;
-import io.curvefs.common.rpc.CurveRpcClient;
-import io.curvefs.common.rpc.RetryPolicy;
-import io.curvefs.proto.mds.FsInfo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -83,7 +75,7 @@ class BucketAccountingTest {
             assertEquals(0, run("rm", "-rf", root.resolve("gone").toString()));
             assertEquals(0, fs.unmount(), () -> "curve-fuse exit code after unmount; log:\n" + fs.tail());
         }
-        try (MountedFs fs = env.mount("checker"); Accounting bucket = Accounting.open(env)) {
+        try (MountedFs fs = env.mount("checker"); BucketAccounting bucket = BucketAccounting.open(env)) {
             List<Long> inodes = new ArrayList<>();
             try (Stream<Path> files = Files.walk(fs.path())) {
                 for (Path p : (Iterable<Path>) files::iterator) {
@@ -140,38 +132,5 @@ class BucketAccountingTest {
             throw new IOException(String.join(" ", command) + " did not finish in 120 s");
         }
         return p.exitValue();
-    }
-
-    /** The fs's chunk infos (through the metadata client) and its objects (through S3), side by side. */
-    private record Accounting(CurveRpcClient rpc, MetaClient meta, FsInfo fs, S3ObjectStore objects)
-            implements AutoCloseable {
-        static Accounting open(MountCluster env) {
-            CurveRpcClient rpc = new CurveRpcClient(env.cluster.clusterToken());
-            MdsClient mds = new MdsClient(rpc, env.cluster.mdsAddrs(), RetryPolicy.DEFAULT);
-            FsInfo fs = mds.getFsInfo(env.fsName);
-            return new Accounting(rpc, new MetaClient(rpc, mds, fs.getFsId(), RetryPolicy.DEFAULT), fs,
-                    new S3ObjectStore(fs.getS3Info(), DataConfig.defaults().s3Settings()));
-        }
-
-        Set<String> referencedBy(List<Long> inodes) {
-            ObjectLayout layout = new ObjectLayout(fs.getS3Info(), fs.getFsId());
-            Set<String> names = new TreeSet<>();
-            for (long ino : inodes) {
-                names.addAll(layout.objectNames(ino, meta.getInode(ino, true).getS3ChunkInfoMapMap().values()));
-            }
-            return names;
-        }
-
-        Set<String> stored() throws IOException {
-            String prefix = new ObjectLayout(fs.getS3Info(), fs.getFsId()).fsPrefix();
-            return new TreeSet<>(objects.list(prefix, objects.deadlineFromNow()));
-        }
-
-
-        @Override
-        public void close() {
-            objects.close();
-            rpc.close();
-        }
     }
 }
