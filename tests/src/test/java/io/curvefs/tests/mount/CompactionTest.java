@@ -123,6 +123,9 @@ class CompactionTest {
                 }
                 System.out.printf("CompactionTest: %d whole-file reads through the old handle, all equal to the model%n",
                         reads);
+                // the client says so when it meets an object that compaction deleted: the path was taken
+                assertTrue(Files.readString(env.workDir.resolve("logs").resolve("reader.log"))
+                        .contains("reloading its chunk infos"), () -> "the old handle never met a deleted object, " + note);
             }
 
             Map<Long, S3ChunkInfoList> infos = bucket.chunkInfos(ino);
