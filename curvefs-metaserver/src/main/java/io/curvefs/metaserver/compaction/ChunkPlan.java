@@ -15,16 +15,16 @@ import java.util.Optional;
 /**
  * The compaction of one chunk, planned from the chunk-info keys read at one moment: the valid bytes
  * (newest info wins, clipped to the file length, zero infos dropped: what nothing covers reads as zeros)
- * go into ONE new info spanning from the first to the last valid byte, whose objects are named with the
+ * go into ONE new set of objects: infos spanning the valid bytes (zeros filling small gaps), named with the
  * largest chunk id among the valid infos and a compaction generation above every info of that id in the
  * chunk, so no object is ever overwritten. Every key read is replaced, the new info stored under the
  * newest of them: infos appended later still shadow it.
  *
  * @param sources   the valid segments, in file order (where the new objects' bytes come from)
- * @param compacted the new info; null when nothing valid is left (the keys are just removed)
+ * @param compacted the new infos, in file order; empty when nothing valid is left (the keys are just removed)
  */
 record ChunkPlan(long chunkIndex, List<Long> replacedKeys, S3ChunkInfoList replaced, List<Segment> sources,
-                 S3ChunkInfo compacted) {
+                 List<S3ChunkInfo> compacted) {
 
     /** Whether a chunk with these infos needs compaction: too many of them, or some reaching past EOF. */
     static boolean needed(int infoCount, long maxEnd, long length, int threshold) {
@@ -56,28 +56,51 @@ record ChunkPlan(long chunkIndex, List<Long> replacedKeys, S3ChunkInfoList repla
                 sources.add(s.clip(s.start(), Math.min(s.end(), validEnd)));
             }
         }
-        return Optional.of(new ChunkPlan(chunkIndex, keys, all.build(), sources, compactedInfo(all, sources)));
+        return Optional.of(new ChunkPlan(chunkIndex, keys, all.build(), sources,
+                compactedInfos(layout, chunkIndex, all, sources, threshold)));
     }
 
-    private static S3ChunkInfo compactedInfo(S3ChunkInfoList.Builder all, List<Segment> sources) {
+    /**
+     * The new infos: one per run of valid bytes that shares no block with another run (a gap that
+     * reaches into another block ends a run), so that whole blocks without valid bytes are not written as
+     * zeros, and infos of one name never share a block (an object name holds the block index). Runs above
+     * the threshold become one info, or the chunk would be compacted again and again.
+     */
+    private static List<S3ChunkInfo> compactedInfos(ObjectLayout layout, long chunkIndex, S3ChunkInfoList.Builder all,
+                                                    List<Segment> sources, int threshold) {
+        List<S3ChunkInfo> out = new ArrayList<>();
         if (sources.isEmpty()) {
-            return null;
+            return out;
         }
         long chunkId = sources.stream().mapToLong(s -> s.info().getChunkId()).max().orElseThrow();
         long generation = all.getInfosList().stream().filter(i -> i.getChunkId() == chunkId)
                 .mapToLong(S3ChunkInfo::getCompaction).max().orElseThrow();
-        long start = sources.get(0).start();
-        long len = sources.get(sources.size() - 1).end() - start;
-        return S3ChunkInfo.newBuilder().setChunkId(chunkId).setCompaction(generation + 1).setOffset(start)
-                .setLen(len).setSize(len).build();
+        long chunkStart = layout.chunkStart(chunkIndex);
+        long runStart = sources.get(0).start();
+        long runEnd = runStart;
+        for (Segment s : sources) {
+            boolean otherBlock = (s.start() - chunkStart) / layout.blockSize() > (runEnd - 1 - chunkStart) / layout.blockSize();
+            if (s.start() > runEnd && otherBlock) {
+                out.add(info(chunkId, generation + 1, runStart, runEnd));
+                runStart = s.start();
+            }
+            runEnd = s.end();
+        }
+        out.add(info(chunkId, generation + 1, runStart, runEnd));
+        if (out.size() > threshold) {
+            return List.of(info(chunkId, generation + 1, sources.get(0).start(), runEnd));
+        }
+        return out;
+    }
+
+    private static S3ChunkInfo info(long chunkId, long compaction, long start, long end) {
+        return S3ChunkInfo.newBuilder().setChunkId(chunkId).setCompaction(compaction).setOffset(start)
+                .setLen(end - start).setSize(end - start).build();
     }
 
     ChunkReplacement toReplacement() {
         ChunkReplacement.Builder b = ChunkReplacement.newBuilder().setChunkIndex(chunkIndex)
                 .addAllReplacedKeys(replacedKeys).setReplaced(replaced);
-        if (compacted != null) {
-            b.setCompacted(S3ChunkInfoList.newBuilder().addInfos(compacted));
-        }
-        return b.build();
+        return b.setCompacted(S3ChunkInfoList.newBuilder().addAllInfos(compacted)).build();
     }
 }

@@ -4,6 +4,7 @@ import io.curvefs.common.s3.ChunkSegments.Segment;
 import io.curvefs.common.s3.ObjectLayout;
 import io.curvefs.common.s3.ObjectLayout.ObjectSpan;
 import io.curvefs.common.s3.S3ObjectStore;
+import io.curvefs.proto.metaserver.S3ChunkInfo;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -13,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes the objects of a planned compacted info: each new object (at most a block) is assembled in
+ * Writes the objects of a plan's compacted infos: each new object (at most a block) is assembled in
  * memory from the valid bytes of the old objects (one ranged GET per old object and new object, however
  * many pieces of it are valid), zeros where nothing valid lies, then PUT under its new name.
  */
@@ -31,10 +32,12 @@ final class ChunkRewriter {
 
     /** PUTs the plan's new objects; {@code written} receives each name before its PUT starts. */
     void write(long ino, ChunkPlan plan, List<String> written) throws IOException {
-        for (ObjectSpan target : layout.objectsOf(ino, plan.compacted())) {
-            byte[] bytes = assemble(ino, plan.sources(), target);
-            written.add(target.name());
-            store.put(target.name(), () -> new ByteArrayInputStream(bytes), bytes.length, store.deadlineFromNow());
+        for (S3ChunkInfo info : plan.compacted()) {
+            for (ObjectSpan target : layout.objectsOf(ino, info)) {
+                byte[] bytes = assemble(ino, plan.sources(), target);
+                written.add(target.name());
+                store.put(target.name(), () -> new ByteArrayInputStream(bytes), bytes.length, store.deadlineFromNow());
+            }
         }
     }
 

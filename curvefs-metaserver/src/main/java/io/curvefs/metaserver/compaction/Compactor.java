@@ -170,9 +170,7 @@ public final class Compactor implements AutoCloseable {
         try {
             ChunkRewriter rewriter = new ChunkRewriter(fs.store(), fs.layout());
             for (ChunkPlan plan : plans) {
-                if (plan.compacted() != null) {
-                    rewriter.write(ino, plan, written);
-                }
+                rewriter.write(ino, plan, written);
                 replace.addChunks(plan.toReplacement());
             }
             replace.setDeleteAfterMs(nowMs.getAsLong() + settings.deleteGraceMs());

@@ -4,23 +4,19 @@ import io.curvefs.common.rpc.RpcException;
 import io.curvefs.common.s3.ChunkSegments.Segment;
 import io.curvefs.common.s3.ObjectLayout;
 import io.curvefs.common.storage.RocksStore;
+import io.curvefs.metaserver.TwoPartitions;
 import io.curvefs.metaserver.dentry.DentryOperations;
 import io.curvefs.metaserver.dentry.EntryRemoval;
 import io.curvefs.metaserver.inode.ChunkOperations;
-import io.curvefs.metaserver.inode.InodeOperations;
-import io.curvefs.metaserver.partition.PartitionOperations;
 import io.curvefs.metaserver.storage.ChunkAppend;
 import io.curvefs.metaserver.storage.MetaWriter;
 import io.curvefs.metaserver.storage.PendingDelete;
-import io.curvefs.proto.common.PartitionInfo;
 import io.curvefs.proto.common.S3Info;
 import io.curvefs.proto.common.StatusCode;
 import io.curvefs.proto.metaserver.AppendS3ChunkInfoRequest;
 import io.curvefs.proto.metaserver.CompactionRequest;
 import io.curvefs.proto.metaserver.CompactionResponse;
 import io.curvefs.proto.metaserver.CreateNodeRequest;
-import io.curvefs.proto.metaserver.CreatePartitionRequest;
-import io.curvefs.proto.metaserver.CreateRootInodeRequest;
 import io.curvefs.proto.metaserver.FsFileType;
 import io.curvefs.proto.metaserver.PartitionRef;
 import io.curvefs.proto.metaserver.PendingKey;
@@ -40,7 +36,6 @@ import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -49,11 +44,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * replaced objects are recorded for deletion, and a plan whose inode or infos changed is refused.
  */
 class CompactionPlanTest {
-    private static final int FS = 3;
     private static final long MIB = 1 << 20;
-    private static final PartitionRef P1 = PartitionRef.newBuilder().setPoolId(1).setCopysetId(1).setPartitionId(1).build();
-    private static final Time T1 = Time.newBuilder().setSec(1_700_000_000L).build();
-    private static final ObjectLayout LAYOUT = new ObjectLayout(S3Info.getDefaultInstance(), FS);
+    private static final PartitionRef P1 = TwoPartitions.P1;
+    private static final Time T1 = TwoPartitions.T1;
+    private static final ObjectLayout LAYOUT = new ObjectLayout(S3Info.getDefaultInstance(), TwoPartitions.FS);
 
     private RocksStore store;
     private MetaWriter w;
@@ -62,10 +56,7 @@ class CompactionPlanTest {
     void partition(@TempDir Path dir) {
         store = new RocksStore(dir.resolve("db"));
         w = new MetaWriter(store.newBatch());
-        new PartitionOperations(1, 1).create(w, CreatePartitionRequest.newBuilder().setPartition(PartitionInfo
-                .newBuilder().setFsId(FS).setPoolId(1).setCopysetId(1).setPartitionId(1).setStart(0).setEnd(999)
-                .setHoldsRoot(true)).build());
-        InodeOperations.createRoot(w, CreateRootInodeRequest.newBuilder().setPartition(P1).setTime(T1).build());
+        TwoPartitions.create(w, 040755);
     }
 
     @AfterEach
@@ -86,9 +77,11 @@ class CompactionPlanTest {
         assertEquals(List.of(10L, 11L, 12L, 13L), plan.replacedKeys());
         assertEquals("[0-1048576@5, 1048576-2097152@7, 3145728-4194304@8, 4194304-8388608@5, "
                 + "20971520-20975616@8]", sources(plan), "the zero info hides [2, 3) MiB; nothing valid is left there");
-        // the largest valid chunk id, one generation above every info of that id in the chunk
-        assertEquals(S3ChunkInfo.newBuilder().setChunkId(8).setCompaction(3).setOffset(0).setLen(20 * MIB + 4096)
-                .setSize(20 * MIB + 4096).build(), plan.compacted());
+        // the largest valid chunk id, one generation above every info of that id in the chunk; the gap of
+        // [2, 3) MiB lies inside block 0 and is written as zeros, the one of [8, 20) MiB spans whole blocks
+        assertEquals(List.of(info(8, 3, 0, 8 * MIB), info(8, 3, 20 * MIB, 4096)), plan.compacted());
+        assertEquals(List.of(info(8, 3, 0, 20 * MIB + 4096)), ChunkPlan.of(LAYOUT, 0, appends, 64 * MIB, 1)
+                .orElseThrow().compacted(), "more runs than the threshold would be compacted forever: one info");
     }
 
     @Test
@@ -97,12 +90,12 @@ class CompactionPlanTest {
                 new ChunkAppend(11, list(zero(3 * MIB, 5 * MIB))));
         ChunkPlan cut = ChunkPlan.of(LAYOUT, 0, appends, 3 * MIB, 20).orElseThrow();
         assertEquals("[0-3145728@5]", sources(cut), "two infos, but some reach past EOF");
-        assertEquals(3 * MIB, cut.compacted().getLen());
+        assertEquals(List.of(info(5, 1, 0, 3 * MIB)), cut.compacted());
 
         List<ChunkAppend> beyond = List.of(new ChunkAppend(30, list(info(6, 0, 64 * MIB, MIB))));
         ChunkPlan gone = ChunkPlan.of(LAYOUT, 1, beyond, 10 * MIB, 20).orElseThrow();
         assertTrue(gone.sources().isEmpty());
-        assertNull(gone.compacted());
+        assertTrue(gone.compacted().isEmpty());
         assertEquals(Optional.empty(), ChunkPlan.of(LAYOUT, 0, List.of(new ChunkAppend(10,
                 list(info(5, 0, 0, 8 * MIB)))), 8 * MIB, 20), "one info within the file");
     }
@@ -120,7 +113,7 @@ class CompactionPlanTest {
         List<ChunkAppend> after = w.chunkAppends(1, ino, 0);
         assertEquals(List.of(12L, 13L), after.stream().map(ChunkAppend::raftIndex).toList(),
                 "the compacted info under the newest replaced key, the later append after it");
-        assertEquals(list(plan.compacted()), after.get(0).infos());
+        assertEquals(S3ChunkInfoList.newBuilder().addAllInfos(plan.compacted()).build(), after.get(0).infos());
         List<PendingDelete> pending = w.pendingDeletesUpTo(1, 5_000, 10);
         assertEquals(1, pending.size());
         assertEquals(new PendingDelete(5_000, 40, pending.get(0).objects()), pending.get(0));

@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * unlinks and rm -rf, and an unmount and remount, the bucket holds exactly the objects that the chunk
  * infos of the existing files reference: deleted files leave nothing behind, live files lack nothing.
  * Deleted files' objects go when the metaservers empty the trash, so this fs keeps them only a second
- * (TrashTest shows the retention itself).
+ * (TrashTest shows the retention itself); so do the objects compaction replaces (the truncated file's
+ * chunk is compacted), which CompactionTest shows in detail.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class BucketAccountingTest {
@@ -39,7 +40,8 @@ class BucketAccountingTest {
     @BeforeAll
     static void startCluster() throws IOException {
         env = MountCluster.start(BucketAccountingTest.class, "bucketfs",
-                Map.of("metaserver.trash.scanIntervalMs", "500"), "--trash-retention-sec", "1");
+                Map.of("metaserver.trash.scanIntervalMs", "500", "metaserver.compaction.deleteGraceSec", "1"),
+                "--trash-retention-sec", "1");
     }
 
     @AfterAll
