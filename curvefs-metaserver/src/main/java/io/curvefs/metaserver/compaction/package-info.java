@@ -21,8 +21,10 @@
  *     not in the trash.</li>
  * <li><b>Plan</b> ({@link io.curvefs.metaserver.compaction.ChunkPlan}): from the chunk's keys read at one
  *     moment, the valid bytes (newest wins, clipped to the file length, zero infos dropped) become ONE
- *     info from the first to the last valid byte, named with the largest valid chunk id and compaction
- *     generation + 1 (never an existing object name: objects are never overwritten).</li>
+ *     set of objects named with the largest valid chunk id and compaction generation + 1 (never an
+ *     existing object name: objects are never overwritten): one info per run of valid bytes that shares no
+ *     block with another run (small gaps are written as zeros, whole empty blocks are not), or a single
+ *     info when the runs would exceed the threshold.</li>
  * <li><b>Rewrite</b> ({@link io.curvefs.metaserver.compaction.ChunkRewriter}): each new object (a block
  *     at most) is assembled from ranged GETs of the old objects, zeros in between, and PUT.</li>
  * <li><b>Replace</b> ({@link io.curvefs.metaserver.compaction.Compaction}, raft command
@@ -43,6 +45,11 @@
  * missing (404): the client reloads the inode's infos and reads again once before it reports EIO
  * (FileData.read), so it never returns wrong bytes. Objects are never overwritten, so a cached block
  * is never stale.
+ *
+ * <h2>Cost</h2>
+ * A round scans the chunk-info table of each partition it leads until it has found its budget (from a
+ * per-partition cursor), so an idle round reads every chunk-info key once per interval; a compaction
+ * rewrites every valid byte of the chunk (up to 64 MiB) however few infos it merges, as the original does.
  *
  * <h2>Trash and delete-fs</h2>
  * Compaction skips trashed inodes and refuses once an inode is in the trash; the trash deletes the objects
