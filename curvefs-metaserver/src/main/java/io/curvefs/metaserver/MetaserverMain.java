@@ -6,6 +6,7 @@ import io.curvefs.common.meta.MetaClients;
 import io.curvefs.common.rpc.CurveRpcClient;
 import io.curvefs.common.rpc.LeaderChannel;
 import io.curvefs.common.rpc.RetryPolicy;
+import io.curvefs.metaserver.compaction.Compactor;
 import io.curvefs.metaserver.heartbeat.FsInfoCache;
 import io.curvefs.metaserver.heartbeat.HeartbeatSender;
 import io.curvefs.metaserver.heartbeat.MdsRegistration;
@@ -19,13 +20,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 import java.util.Deque;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code MetaserverMain --conf FILE}: serves the copysets in the data dir, registers with the MDS,
- * heartbeats to it, empties the trash and settles abandoned rename transactions of the partitions it leads until SIGTERM. Exit codes: 2 bad usage or config, 1 refused by the MDS or cannot start.
+ * heartbeats to it, empties the trash, settles abandoned rename transactions, empties expired recycle-bin hours
+ * and compacts fragmented chunks of the partitions it leads until SIGTERM. Exit codes: 2 bad usage or config,
+ * 1 refused by the MDS or cannot start.
  */
 public final class MetaserverMain {
     private static final Logger LOG = LoggerFactory.getLogger(MetaserverMain.class);
@@ -103,6 +106,9 @@ public final class MetaserverMain {
                 config.recycleScanIntervalMs(), System::currentTimeMillis);
         jobs.push(recycle);
         recycle.start();
+        Compactor compaction = new Compactor(node.copysets(), fsInfos, config.compaction(), System::currentTimeMillis);
+        jobs.push(compaction);
+        compaction.start();
         stopped.await();
     }
 }

@@ -1,6 +1,7 @@
 package io.curvefs.metaserver;
 
 import io.curvefs.common.raft.RaftSettings;
+import io.curvefs.metaserver.compaction.CompactionSettings;
 import io.curvefs.metaserver.trash.TrashSettings;
 import io.curvefs.common.rpc.CurveRpcClient;
 import io.curvefs.common.rpc.LeaderChannel;
@@ -38,7 +39,8 @@ class MdsLinkTest {
 
     private static MetaserverConfig config(Path dir, int port, int mdsPort) {
         return new MetaserverConfig(TOKEN, "127.0.0.1:" + port, "host-a", List.of("127.0.0.1:" + mdsPort),
-                dir, 200, new RaftSettings(1000, 3600, false), 4, TrashSettings.defaults(), 5000, 60_000);
+                dir, 200, new RaftSettings(1000, 3600, false), 4, TrashSettings.defaults(), 5000, 60_000,
+                CompactionSettings.defaults());
     }
 
     private static RegisterMetaServerResponse accepted(int id, String token) {

@@ -2,6 +2,7 @@ package io.curvefs.metaserver;
 
 import io.curvefs.common.conf.Config;
 import io.curvefs.common.conf.ConfigException;
+import io.curvefs.metaserver.compaction.CompactionSettings;
 import io.curvefs.metaserver.trash.TrashSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +37,19 @@ class MetaserverConfigTest {
         assertEquals(2000, c.heartbeatIntervalMs());
         assertEquals(false, c.raft().sync());
         assertEquals(TrashSettings.defaults(), c.trash());
+        assertEquals(CompactionSettings.defaults(), c.compaction());
+    }
+
+    @Test
+    void compactionSettingsAreRead(@TempDir Path dir) throws Exception {
+        Path conf = dir.resolve("metaserver.conf");
+        Files.writeString(conf, GOOD + """
+                metaserver.compaction.intervalMs=700
+                metaserver.compaction.fragmentThreshold=5
+                metaserver.compaction.chunksPerRound=3
+                metaserver.compaction.deleteGraceSec=2
+                """);
+        assertEquals(new CompactionSettings(700, 5, 3, 2000), MetaserverConfig.from(Config.load(conf)).compaction());
     }
 
     @Test

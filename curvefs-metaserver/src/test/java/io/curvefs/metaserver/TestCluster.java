@@ -2,6 +2,7 @@ package io.curvefs.metaserver;
 
 import com.google.protobuf.Message;
 import io.curvefs.common.raft.RaftSettings;
+import io.curvefs.metaserver.compaction.CompactionSettings;
 import io.curvefs.metaserver.trash.TrashSettings;
 import io.curvefs.common.rpc.CurveRpcClient;
 import io.curvefs.common.rpc.LeaderChannel;
@@ -54,7 +55,8 @@ final class TestCluster implements AutoCloseable {
 
     MetaserverConfig config(int i) {
         return new MetaserverConfig(TOKEN, addresses.get(i), "127.0.0.1", List.of(), root.resolve("ms" + i), 2000,
-                new RaftSettings(1000, 3600, false), 4, TrashSettings.defaults(), 5000, 60_000);
+                new RaftSettings(1000, 3600, false), 4, TrashSettings.defaults(), 5000, 60_000,
+                CompactionSettings.defaults());
     }
 
     MetaserverNode node(int i) {

@@ -161,6 +161,7 @@ final class FileData {
                 readCommitted(map == null ? loadChunks(version) : map, holes, offset, dst, base);
             } catch (FileNotFoundException e) {
                 // an object named by cached infos is gone: compaction replaced it. Reload the infos once.
+                LOG.info("inode {}: {}; reloading its chunk infos", ino, e.getMessage());
                 readCommitted(loadChunks(invalidateChunks(version)), holes, offset, dst, base);
             }
         }

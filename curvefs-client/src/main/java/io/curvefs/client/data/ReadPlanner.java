@@ -1,5 +1,6 @@
 package io.curvefs.client.data;
 
+import io.curvefs.common.s3.ChunkSegments.Segment;
 import io.curvefs.common.s3.ObjectLayout;
 import io.curvefs.proto.metaserver.S3ChunkInfo;
 
@@ -31,10 +32,10 @@ final class ReadPlanner {
               ZeroSink zeros) {
         for (long chunk = layout.chunkIndex(from); from < to; chunk++) {
             long end = Math.min(to, layout.chunkStart(chunk + 1));
-            ChunkMap.Segment[] segs = map.segments(chunk);
+            Segment[] segs = map.segments(chunk);
             long pos = from;
             for (int i = firstEndingAfter(segs, pos); i < segs.length && segs[i].start() < end; i++) {
-                ChunkMap.Segment seg = segs[i];
+                Segment seg = segs[i];
                 if (seg.start() > pos) {
                     zeros.zeros(pos, seg.start());
                     pos = seg.start();
@@ -67,7 +68,7 @@ final class ReadPlanner {
     }
 
     /** Index of the first segment whose end is beyond pos (segments are sorted and disjoint). */
-    private static int firstEndingAfter(ChunkMap.Segment[] segs, long pos) {
+    private static int firstEndingAfter(Segment[] segs, long pos) {
         int lo = 0;
         int hi = segs.length;
         while (lo < hi) {

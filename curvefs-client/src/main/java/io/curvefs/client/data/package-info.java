@@ -70,5 +70,8 @@
  * ({@code cacheUnitBytes}), contiguous units of one object in one GET of up to 1 MiB, GETs in parallel. A
  * sequential reader (per handle) triggers asynchronous read-ahead of {@code readAheadBytes}; a read of a
  * unit being prefetched waits for that fetch instead of issuing another.
+ * The metaserver's compaction (io.curvefs.metaserver.compaction) replaces fragmented infos by new ones
+ * and deletes the old objects after a grace delay: a read that finds an object of its cached infos gone
+ * reloads the inode's infos and reads again once (FileData.read) before it fails with EIO.
  */
 package io.curvefs.client.data;

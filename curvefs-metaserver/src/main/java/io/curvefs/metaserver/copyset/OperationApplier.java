@@ -3,6 +3,7 @@ package io.curvefs.metaserver.copyset;
 import com.google.protobuf.Message;
 import io.curvefs.common.rpc.RpcException;
 import io.curvefs.common.rpc.Statuses;
+import io.curvefs.metaserver.compaction.Compaction;
 import io.curvefs.metaserver.dentry.DentryOperations;
 import io.curvefs.metaserver.dentry.EntryLink;
 import io.curvefs.metaserver.dentry.EntryRemoval;
@@ -17,6 +18,7 @@ import io.curvefs.metaserver.trash.Trash;
 import io.curvefs.proto.metaserver.AbortTxResponse;
 import io.curvefs.proto.metaserver.AppendS3ChunkInfoResponse;
 import io.curvefs.proto.metaserver.CommitTxResponse;
+import io.curvefs.proto.metaserver.CompactionResponse;
 import io.curvefs.proto.metaserver.CreateDentryResponse;
 import io.curvefs.proto.metaserver.CreateInodeResponse;
 import io.curvefs.proto.metaserver.CreateNodeResponse;
@@ -63,6 +65,7 @@ final class OperationApplier {
             case COMMIT_TX -> op.getCommitTx();
             case ABORT_TX -> op.getAbortTx();
             case FINISH_TX -> op.getFinishTx();
+            case COMPACTION -> op.getCompaction();
             case NOOP, OP_NOT_SET -> throw new IllegalArgumentException("no request in " + op.getOpCase());
         };
     }
@@ -88,6 +91,7 @@ final class OperationApplier {
             case COMMIT_TX -> CommitTxResponse.getDefaultInstance();
             case ABORT_TX -> AbortTxResponse.getDefaultInstance();
             case FINISH_TX -> FinishTxResponse.getDefaultInstance();
+            case COMPACTION -> CompactionResponse.getDefaultInstance();
             case NOOP, OP_NOT_SET -> throw new IllegalArgumentException("no response for " + op);
         };
     }
@@ -118,6 +122,7 @@ final class OperationApplier {
                 case COMMIT_TX -> TxOutcome.commit(w, op.getCommitTx());
                 case ABORT_TX -> TxOutcome.abort(w, op.getAbortTx());
                 case FINISH_TX -> TxOutcome.finish(w, op.getFinishTx());
+                case COMPACTION -> Compaction.apply(w, raftIndex, op.getCompaction());
                 case NOOP, OP_NOT_SET -> throw new IllegalArgumentException("nothing to apply: " + op.getOpCase());
             };
         } catch (RpcException refused) {

@@ -26,6 +26,8 @@ import java.nio.charset.StandardCharsets;
  *   'K' pid ino(8)                           -> holder client id (UTF-8): the inode lost its last name while
  *                                               that mount had it open; it enters the trash when the mount
  *                                               releases it or its session ends
+ *   'G' pid deleteAfterMs(8) raftIndex(8)    -> PendingObjects: objects a compaction replaced, to delete
+ *                                               once the grace delay has passed (oldest first)
  * </pre>
  * The raft applied index lives under a key starting with byte 0 (RocksStore), outside these tables.
  */
@@ -39,9 +41,11 @@ public final class MetaKeys {
     public static final byte TX_LOCK = 'L';
     public static final byte TX = 'T';
     public static final byte KEPT = 'K';
+    public static final byte PENDING_DELETE = 'G';
 
     /** The tables holding one partition's keys, all dropped with the partition. */
-    public static final byte[] PARTITION_TABLES = {PARTITION, INODE, CHUNK, DENTRY, TRASH, TX_LOCK, TX, KEPT};
+    public static final byte[] PARTITION_TABLES = {PARTITION, INODE, CHUNK, DENTRY, TRASH, TX_LOCK, TX, KEPT,
+            PENDING_DELETE};
 
     /** Idempotency slots per client: a retry is recognised while fewer than this many later sequences
      * of the same client have reused its slot in this copyset. */
@@ -87,6 +91,31 @@ public final class MetaKeys {
     /** The raft index of the entry that appended a key made by {@link #chunk}. */
     public static long chunkRaftIndexOf(byte[] chunkKey) {
         return ByteBuffer.wrap(chunkKey, 21, 8).getLong();
+    }
+
+    /** The keys of one chunk of an inode, in append order. */
+    public static byte[] chunkAppends(int partitionId, long ino, long chunkIndex) {
+        return ByteBuffer.allocate(21).put(CHUNK).putInt(partitionId).putLong(ino).putLong(chunkIndex).array();
+    }
+
+    /** The inode of a key made by {@link #chunk}. */
+    public static long chunkInodeOf(byte[] chunkKey) {
+        return ByteBuffer.wrap(chunkKey, 5, 8).getLong();
+    }
+
+    public static byte[] pendingDelete(int partitionId, long deleteAfterMs, long raftIndex) {
+        return ByteBuffer.allocate(21).put(PENDING_DELETE).putInt(partitionId).putLong(deleteAfterMs)
+                .putLong(raftIndex).array();
+    }
+
+    /** The time after which the objects of a key made by {@link #pendingDelete} may go. */
+    public static long pendingDeleteAfterOf(byte[] key) {
+        return ByteBuffer.wrap(key, 5, 8).getLong();
+    }
+
+    /** The raft index of a key made by {@link #pendingDelete}. */
+    public static long pendingRaftIndexOf(byte[] key) {
+        return ByteBuffer.wrap(key, 13, 8).getLong();
     }
 
     public static byte[] dentriesOf(int partitionId, long parent) {

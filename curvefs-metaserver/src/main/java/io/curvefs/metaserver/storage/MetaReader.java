@@ -8,6 +8,7 @@ import io.curvefs.proto.common.PartitionInfo;
 import io.curvefs.proto.metaserver.Dentry;
 import io.curvefs.proto.metaserver.FsFileType;
 import io.curvefs.proto.metaserver.Inode;
+import io.curvefs.proto.metaserver.PendingObjects;
 import io.curvefs.proto.metaserver.S3ChunkInfoList;
 import io.curvefs.proto.metaserver.TxRecord;
 
@@ -130,6 +131,47 @@ public class MetaReader {
             return true;
         });
         return last[0];
+    }
+
+    /** The keys of one chunk of an inode, in append order. */
+    public List<ChunkAppend> chunkAppends(int partitionId, long ino, long chunkIndex) {
+        List<ChunkAppend> out = new ArrayList<>();
+        kv.scan(MetaKeys.chunkAppends(partitionId, ino, chunkIndex), null, (k, v) -> out.add(
+                new ChunkAppend(MetaKeys.chunkRaftIndexOf(k), parse(v, S3ChunkInfoList.parser()))));
+        return out;
+    }
+
+    /**
+     * Visits the chunk-info keys of a partition from inode {@code fromIno} on, in key order (inode, chunk,
+     * append), until the visitor says stop.
+     */
+    public void scanChunks(int partitionId, long fromIno, ChunkVisitor visitor) {
+        kv.scan(MetaKeys.tablePrefix(MetaKeys.CHUNK, partitionId), MetaKeys.chunksOf(partitionId, fromIno),
+                (k, v) -> visitor.visit(MetaKeys.chunkInodeOf(k), MetaKeys.chunkIndexOf(k),
+                        parse(v, S3ChunkInfoList.parser())));
+    }
+
+    /** Receives chunk-info keys; answers whether to go on. */
+    @FunctionalInterface
+    public interface ChunkVisitor {
+        boolean visit(long ino, long chunkIndex, S3ChunkInfoList infos);
+    }
+
+    /** Up to {@code limit} pending deletions of the partition due at or before {@code nowMs}, oldest first. */
+    public List<PendingDelete> pendingDeletesUpTo(int partitionId, long nowMs, int limit) {
+        List<PendingDelete> out = new ArrayList<>();
+        if (limit <= 0) {
+            return out;
+        }
+        kv.scan(MetaKeys.tablePrefix(MetaKeys.PENDING_DELETE, partitionId), null, (k, v) -> {
+            long due = MetaKeys.pendingDeleteAfterOf(k);
+            if (due > nowMs) {
+                return false;
+            }
+            out.add(new PendingDelete(due, MetaKeys.pendingRaftIndexOf(k), parse(v, PendingObjects.parser())));
+            return out.size() < limit;
+        });
+        return out;
     }
 
     public boolean inTrash(int partitionId, long dtime, long ino) {

@@ -4,6 +4,7 @@ import io.curvefs.common.storage.Batch;
 import io.curvefs.proto.common.PartitionInfo;
 import io.curvefs.proto.metaserver.Dentry;
 import io.curvefs.proto.metaserver.Inode;
+import io.curvefs.proto.metaserver.PendingObjects;
 import io.curvefs.proto.metaserver.RequestRecord;
 import io.curvefs.proto.metaserver.S3ChunkInfoList;
 import io.curvefs.proto.metaserver.TxRecord;
@@ -69,9 +70,24 @@ public final class MetaWriter extends MetaReader {
         batch.delete(MetaKeys.tx(partitionId, txId));
     }
 
-    /** Appends the infos of one chunk; the raft index keeps appends in order. */
+    /**
+     * Appends the infos of one chunk; the raft index keeps appends in order (a compaction writes its
+     * infos under the newest key it replaces, which keeps them before later appends).
+     */
     public void appendChunk(int partitionId, long ino, long chunkIndex, long raftIndex, S3ChunkInfoList infos) {
         batch.put(MetaKeys.chunk(partitionId, ino, chunkIndex, raftIndex), infos.toByteArray());
+    }
+
+    public void deleteChunk(int partitionId, long ino, long chunkIndex, long raftIndex) {
+        batch.delete(MetaKeys.chunk(partitionId, ino, chunkIndex, raftIndex));
+    }
+
+    public void putPendingDelete(int partitionId, long deleteAfterMs, long raftIndex, PendingObjects objects) {
+        batch.put(MetaKeys.pendingDelete(partitionId, deleteAfterMs, raftIndex), objects.toByteArray());
+    }
+
+    public void deletePendingDelete(int partitionId, long deleteAfterMs, long raftIndex) {
+        batch.delete(MetaKeys.pendingDelete(partitionId, deleteAfterMs, raftIndex));
     }
 
     public void putTrash(int partitionId, long dtime, long ino) {
@@ -91,7 +107,8 @@ public final class MetaWriter extends MetaReader {
         batch.delete(MetaKeys.kept(partitionId, ino));
     }
 
-    /** Removes every key of the partition: its record, inodes, chunk infos, dentries, trash, transactions. */
+    /** Removes every key of the partition: its record, inodes, chunk infos, dentries, trash, kept orphans,
+     * transactions and pending deletions (delete-fs deletes every object of the fs by prefix). */
     public void dropPartition(int partitionId) {
         for (byte table : MetaKeys.PARTITION_TABLES) {
             deletePrefix(MetaKeys.tablePrefix(table, partitionId));

@@ -8,20 +8,23 @@ import io.curvefs.proto.mds.FsInfo;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** One object store client per file system whose trash this metaserver empties, made on first use. */
-final class FsObjectStores implements AutoCloseable {
+/**
+ * One object store client per file system whose objects this metaserver deletes or rewrites (trash,
+ * compaction), made on first use.
+ */
+public final class FsObjectStores implements AutoCloseable {
     /** A file system's object store and the naming of its objects. */
-    record FsObjects(S3ObjectStore store, ObjectLayout layout) {
+    public record FsObjects(S3ObjectStore store, ObjectLayout layout) {
     }
 
     private final S3Settings settings;
     private final Map<Integer, FsObjects> byFs = new ConcurrentHashMap<>();
 
-    FsObjectStores(S3Settings settings) {
+    public FsObjectStores(S3Settings settings) {
         this.settings = settings;
     }
 
-    FsObjects of(FsInfo fs) {
+    public FsObjects of(FsInfo fs) {
         return byFs.computeIfAbsent(fs.getFsId(), id -> new FsObjects(new S3ObjectStore(fs.getS3Info(), settings),
                 new ObjectLayout(fs.getS3Info(), id)));
     }

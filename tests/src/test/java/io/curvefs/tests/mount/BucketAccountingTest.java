@@ -1,13 +1,5 @@
 package io.curvefs.tests.mount;
 
-import io.curvefs.common.s3.S3ObjectStore;
-import io.curvefs.common.s3.ObjectLayout;
-import io.curvefs.client.data.DataConfig;
-import io.curvefs.common.meta.MdsClient;
-import io.curvefs.common.meta.MetaClient;
-import io.curvefs.common.rpc.CurveRpcClient;
-import io.curvefs.common.rpc.RetryPolicy;
-import io.curvefs.proto.mds.FsInfo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * unlinks and rm -rf, and an unmount and remount, the bucket holds exactly the objects that the chunk
  * infos of the existing files reference: deleted files leave nothing behind, live files lack nothing.
  * Deleted files' objects go when the metaservers empty the trash, so this fs keeps them only a second
- * (TrashTest shows the retention itself).
+ * (TrashTest shows the retention itself); so do the objects compaction replaces (the truncated file's
+ * chunk is compacted), which CompactionTest shows in detail.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class BucketAccountingTest {
@@ -47,7 +40,8 @@ class BucketAccountingTest {
     @BeforeAll
     static void startCluster() throws IOException {
         env = MountCluster.start(BucketAccountingTest.class, "bucketfs",
-                Map.of("metaserver.trash.scanIntervalMs", "500"), "--trash-retention-sec", "1");
+                Map.of("metaserver.trash.scanIntervalMs", "500", "metaserver.compaction.deleteGraceSec", "1"),
+                "--trash-retention-sec", "1");
     }
 
     @AfterAll
@@ -83,7 +77,7 @@ class BucketAccountingTest {
             assertEquals(0, run("rm", "-rf", root.resolve("gone").toString()));
             assertEquals(0, fs.unmount(), () -> "curve-fuse exit code after unmount; log:\n" + fs.tail());
         }
-        try (MountedFs fs = env.mount("checker"); Accounting bucket = Accounting.open(env)) {
+        try (MountedFs fs = env.mount("checker"); BucketAccounting bucket = BucketAccounting.open(env)) {
             List<Long> inodes = new ArrayList<>();
             try (Stream<Path> files = Files.walk(fs.path())) {
                 for (Path p : (Iterable<Path>) files::iterator) {
@@ -140,38 +134,5 @@ class BucketAccountingTest {
             throw new IOException(String.join(" ", command) + " did not finish in 120 s");
         }
         return p.exitValue();
-    }
-
-    /** The fs's chunk infos (through the metadata client) and its objects (through S3), side by side. */
-    private record Accounting(CurveRpcClient rpc, MetaClient meta, FsInfo fs, S3ObjectStore objects)
-            implements AutoCloseable {
-        static Accounting open(MountCluster env) {
-            CurveRpcClient rpc = new CurveRpcClient(env.cluster.clusterToken());
-            MdsClient mds = new MdsClient(rpc, env.cluster.mdsAddrs(), RetryPolicy.DEFAULT);
-            FsInfo fs = mds.getFsInfo(env.fsName);
-            return new Accounting(rpc, new MetaClient(rpc, mds, fs.getFsId(), RetryPolicy.DEFAULT), fs,
-                    new S3ObjectStore(fs.getS3Info(), DataConfig.defaults().s3Settings()));
-        }
-
-        Set<String> referencedBy(List<Long> inodes) {
-            ObjectLayout layout = new ObjectLayout(fs.getS3Info(), fs.getFsId());
-            Set<String> names = new TreeSet<>();
-            for (long ino : inodes) {
-                names.addAll(layout.objectNames(ino, meta.getInode(ino, true).getS3ChunkInfoMapMap().values()));
-            }
-            return names;
-        }
-
-        Set<String> stored() throws IOException {
-            String prefix = new ObjectLayout(fs.getS3Info(), fs.getFsId()).fsPrefix();
-            return new TreeSet<>(objects.list(prefix, objects.deadlineFromNow()));
-        }
-
-
-        @Override
-        public void close() {
-            objects.close();
-            rpc.close();
-        }
     }
 }
