@@ -1,11 +1,10 @@
 package io.curvefs.client;
 
 import io.curvefs.client.data.DataStore;
-import io.curvefs.client.fuse.CurveFuseFs;
+import io.curvefs.client.fuse.FuseSession;
 import io.curvefs.common.meta.MdsClient;
 import io.curvefs.common.meta.MetaClient;
 import io.curvefs.client.mount.ClientConfig;
-import io.curvefs.client.mount.FuseOptions;
 import io.curvefs.client.mount.MdsChunkIdSource;
 import io.curvefs.client.mount.MetaChunkInfoStore;
 import io.curvefs.client.mount.MountSession;
@@ -51,6 +50,7 @@ public final class CurveFuseMain {
         ClientConfig config;
         try {
             args = parse(argv);
+            FuseSession.checkOptions(args.fsName(), args.options());
             config = ClientConfig.load(args.conf());
         } catch (IllegalArgumentException | ConfigException e) {
             System.err.println("curve-fuse: " + e.getMessage());
@@ -99,12 +99,20 @@ public final class CurveFuseMain {
             System.err.println("curve-fuse: cannot open the data store of fs " + args.fsName() + ": " + e.getMessage());
             return 1;
         }
-        CurveFuseFs fuse = new CurveFuseFs(new Vfs(meta, data, session, config.attrTimeout(), config.entryTimeout(),
-                fs.getRecycleHours() > 0));
+        Vfs vfs = new Vfs(meta, data, session, config.attrTimeout(), config.entryTimeout(), fs.getRecycleHours() > 0);
+        FuseSession fuse;
+        try {
+            fuse = FuseSession.mount(vfs, args.mountpoint(), args.fsName(), args.options(), config.fuse(),
+                    config.attrTimeout(), config.entryTimeout());
+        } catch (IOException | RuntimeException e) {
+            System.err.println("curve-fuse: mounting " + args.mountpoint() + " failed: " + e.getMessage());
+            data.close();
+            return 1;
+        }
         Thread hook = new Thread(() -> {
             if (finished.getCount() > 0) {
                 LOG.info("signal: unmounting {}", args.mountpoint());
-                fuse.umount();
+                fuse.unmount();
                 try {
                     finished.await(SHUTDOWN_WAIT_SEC, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
@@ -115,14 +123,15 @@ public final class CurveFuseMain {
         Runtime.getRuntime().addShutdownHook(hook);
         int exit = 0;
         try {
-            LOG.info("mounting fs {} (id {}) at {}", args.fsName(), fs.getFsId(), args.mountpoint());
-            fuse.mount(args.mountpoint(), true, false,
-                    FuseOptions.of(args.fsName(), config.attrTimeout(), config.entryTimeout(), args.options()));
+            LOG.info("mounted fs {} (id {}) at {}", args.fsName(), fs.getFsId(), args.mountpoint());
+            fuse.serve();
             LOG.info("{} unmounted", args.mountpoint());
-        } catch (RuntimeException e) {
-            System.err.println("curve-fuse: mounting " + args.mountpoint() + " failed: " + e.getMessage());
+        } catch (IOException | InterruptedException e) {
+            LOG.error("serving {} failed: {}", args.mountpoint(), e.getMessage());
+            fuse.unmount();
             exit = 1;
         } finally {
+            fuse.close();
             data.close(); // flushes every file; failures are logged by the data store
         }
         return exit;

@@ -2,31 +2,34 @@ package io.curvefs.client.fuse;
 
 import io.curvefs.client.vfs.Modes;
 import io.curvefs.proto.metaserver.Inode;
-import ru.serce.jnrfuse.struct.FileStat;
 
-/** Inode attributes into libfuse's struct stat (st_ino is the real inode id: the mount uses use_ino). */
+import java.nio.ByteBuffer;
+
+/** An inode's attributes as the kernel's struct fuse_attr; the nodeid and st_ino are our inode id. */
 final class Attrs {
     static final int BLOCK_SIZE = 4096;
 
     private Attrs() {
     }
 
-    static void fill(Inode inode, FileStat st) {
-        st.st_ino.set(inode.getInodeId());
-        st.st_mode.set(inode.getMode());
-        st.st_nlink.set(inode.getNlink());
-        st.st_uid.set(inode.getUid());
-        st.st_gid.set(inode.getGid());
-        st.st_size.set(inode.getLength());
-        st.st_rdev.set(inode.getRdev());
-        st.st_blksize.set(BLOCK_SIZE);
+    /** Writes the 88 bytes of fuse_attr at {@code at}. */
+    static void put(ByteBuffer b, int at, Inode inode) {
+        b.putLong(at, inode.getInodeId());
+        b.putLong(at + 8, inode.getLength());
         // 512-byte units of what a file may occupy; holes are not tracked, so this is an upper bound
-        st.st_blocks.set(Modes.isRegular(inode.getMode()) ? (inode.getLength() + 511) / 512 : 0);
-        st.st_atim.tv_sec.set(inode.getAtime());
-        st.st_atim.tv_nsec.set(inode.getAtimeNs());
-        st.st_mtim.tv_sec.set(inode.getMtime());
-        st.st_mtim.tv_nsec.set(inode.getMtimeNs());
-        st.st_ctim.tv_sec.set(inode.getCtime());
-        st.st_ctim.tv_nsec.set(inode.getCtimeNs());
+        b.putLong(at + 16, Modes.isRegular(inode.getMode()) ? (inode.getLength() + 511) / 512 : 0);
+        b.putLong(at + 24, inode.getAtime());
+        b.putLong(at + 32, inode.getMtime());
+        b.putLong(at + 40, inode.getCtime());
+        b.putInt(at + 48, inode.getAtimeNs());
+        b.putInt(at + 52, inode.getMtimeNs());
+        b.putInt(at + 56, inode.getCtimeNs());
+        b.putInt(at + 60, inode.getMode());
+        b.putInt(at + 64, inode.getNlink());
+        b.putInt(at + 68, inode.getUid());
+        b.putInt(at + 72, inode.getGid());
+        b.putInt(at + 76, (int) inode.getRdev());
+        b.putInt(at + 80, BLOCK_SIZE);
+        b.putInt(at + 84, 0);
     }
 }

@@ -1,6 +1,7 @@
 package io.curvefs.client.mount;
 
 import io.curvefs.client.data.DataConfig;
+import io.curvefs.client.fuse.FuseConfig;
 import io.curvefs.common.conf.Config;
 import io.curvefs.common.rpc.RetryPolicy;
 
@@ -18,9 +19,11 @@ import java.util.List;
  * @param entryTimeout   how long the kernel and the client cache name lookups
  * @param chunkIdBatch   chunk ids asked of the MDS at once
  * @param data           the S3 data path's tunables
+ * @param fuse           the FUSE adapter's threads and kernel cache mode
  */
 public record ClientConfig(String clusterToken, List<String> mdsAddrs, Duration rpcDeadline,
-                           Duration attrTimeout, Duration entryTimeout, int chunkIdBatch, DataConfig data) {
+                           Duration attrTimeout, Duration entryTimeout, int chunkIdBatch, DataConfig data,
+                           FuseConfig fuse) {
 
     public static ClientConfig load(Path file) {
         Config c = Config.load(file);
@@ -50,7 +53,9 @@ public record ClientConfig(String clusterToken, List<String> mdsAddrs, Duration 
                 Duration.ofMillis(c.getLong("client.attrTimeoutMs", 1_000, 0, 3_600_000)),
                 Duration.ofMillis(c.getLong("client.entryTimeoutMs", 1_000, 0, 3_600_000)),
                 c.getInt("client.chunkIdBatch", 1000, 1, 1_000_000),
-                data);
+                data,
+                new FuseConfig(c.getInt("client.fuse.threads", FuseConfig.DEFAULTS.threads(), 1, 1024),
+                        c.getBoolean("client.fuse.writebackCache", FuseConfig.DEFAULTS.writebackCache())));
         c.checkNoUnknownKeys();
         return config;
     }

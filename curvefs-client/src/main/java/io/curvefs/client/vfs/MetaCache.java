@@ -8,9 +8,10 @@ import java.time.Duration;
 
 /**
  * The mount's metadata caches: inode attributes and name lookups, each expiring after the timeout the
- * kernel also uses, so the client never serves anything older than the kernel would. Mutations made
- * through this mount update or drop their entries; changes by other mounts show after the timeout
- * (and at open, which revalidates).
+ * kernel also uses. Each entry knows its age, so the kernel is told to keep what it is served only for
+ * the rest of that timeout: nothing reaches a reader later than one timeout after it was fetched.
+ * Mutations made through this mount update or drop their entries; changes by other mounts show after
+ * the timeout (and at open, which revalidates).
  */
 final class MetaCache {
     private static final long MAX_ENTRIES = 1_000_000;
@@ -18,8 +19,19 @@ final class MetaCache {
     private record Name(long parent, String name) {
     }
 
-    private final Cache<Long, Inode> attrs;
-    private final Cache<Name, Long> entries;
+    /** A value and when it was fetched (System.nanoTime). */
+    private record Stamped<T>(T value, long at) {
+        Stamped(T value) {
+            this(value, System.nanoTime());
+        }
+
+        long age() {
+            return System.nanoTime() - at;
+        }
+    }
+
+    private final Cache<Long, Stamped<Inode>> attrs;
+    private final Cache<Name, Stamped<Long>> entries;
 
     MetaCache(Duration attrTimeout, Duration entryTimeout) {
         this.attrs = Caffeine.newBuilder().expireAfterWrite(attrTimeout).maximumSize(MAX_ENTRIES).build();
@@ -27,11 +39,18 @@ final class MetaCache {
     }
 
     Inode attr(long ino) {
-        return attrs.getIfPresent(ino);
+        Stamped<Inode> s = attrs.getIfPresent(ino);
+        return s == null ? null : s.value();
+    }
+
+    /** How long ago the cached attributes were fetched; 0 when none are cached. */
+    long attrAgeNanos(long ino) {
+        Stamped<Inode> s = attrs.getIfPresent(ino);
+        return s == null ? 0 : s.age();
     }
 
     void putAttr(Inode inode) {
-        attrs.put(inode.getInodeId(), inode.toBuilder().clearS3ChunkInfoMap().build());
+        attrs.put(inode.getInodeId(), new Stamped<>(inode.toBuilder().clearS3ChunkInfoMap().build()));
     }
 
     void dropAttr(long ino) {
@@ -39,11 +58,18 @@ final class MetaCache {
     }
 
     Long entry(long parent, String name) {
-        return entries.getIfPresent(new Name(parent, name));
+        Stamped<Long> s = entries.getIfPresent(new Name(parent, name));
+        return s == null ? null : s.value();
+    }
+
+    /** How long ago the cached lookup was made; 0 when none is cached. */
+    long entryAgeNanos(long parent, String name) {
+        Stamped<Long> s = entries.getIfPresent(new Name(parent, name));
+        return s == null ? 0 : s.age();
     }
 
     void putEntry(long parent, String name, long ino) {
-        entries.put(new Name(parent, name), ino);
+        entries.put(new Name(parent, name), new Stamped<>(ino));
     }
 
     void dropEntry(long parent, String name) {

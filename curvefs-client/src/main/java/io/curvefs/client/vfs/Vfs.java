@@ -66,8 +66,7 @@ public final class Vfs {
     private final DataStore data;
     private final FsUsage usage;
     private final OpenFiles openFiles = new OpenFiles();
-    private final HiddenNames hidden = new HiddenNames();
-    /** Inodes whose last name is gone but that an open handle or hidden alias still holds. */
+    /** Inodes whose last name is gone but that an open handle still holds. */
     private final Set<Long> orphans = ConcurrentHashMap.newKeySet();
     final Renamer renamer;
     private final EntryRemover remover;
@@ -92,10 +91,7 @@ public final class Vfs {
 
     /** The inode named {@code name} in directory {@code parent}. */
     public Inode lookup(long parent, String name) {
-        Long ino = hidden.get(parent, name);
-        if (ino == null) {
-            ino = cache.entry(parent, name);
-        }
+        Long ino = cache.entry(parent, name);
         if (ino != null) {
             return getattr(ino);
         }
@@ -136,6 +132,28 @@ public final class Vfs {
     /** Attributes of an open file, by its handle. */
     public Inode fgetattr(long fh) {
         return getattr(openFiles.get(fh).inode());
+    }
+
+    /** How long ago the attributes {@link #getattr} serves for {@code ino} were fetched (0: just now). */
+    public long attrAgeNanos(long ino) {
+        return cache.attrAgeNanos(ino);
+    }
+
+    /** How long ago the lookup {@link #lookup} serves for the name was made (0: just now). */
+    public long entryAgeNanos(long parent, String name) {
+        return cache.entryAgeNanos(parent, name);
+    }
+
+    /** Whether this mount has the inode open (its attributes then include unflushed writes). */
+    public boolean isOpen(long ino) {
+        return openFiles.isOpen(ino);
+    }
+
+    /** The kernel dropped the inode: its attributes are not kept here either, unless it is open. */
+    public void forget(long ino) {
+        if (!openFiles.isOpen(ino)) {
+            cache.dropAttr(ino);
+        }
     }
 
     /** Reads the inode from the metaserver and caches it. */
@@ -293,9 +311,6 @@ public final class Vfs {
      * another mount between the emptiness check and the move goes into the bin with it).
      */
     public void rmdir(Caller c, long parent, String name) {
-        if (!hidden.isEmpty()) {
-            requireNoHiddenFile(parent, name);
-        }
         if (recycle.takes(parent, name)) {
             Inode victim = lookupFresh(parent, name);
             requireEmptyDir(victim, name);
@@ -309,7 +324,7 @@ public final class Vfs {
 
     /**
      * The entry goes and its inode loses the link together (see {@link EntryRemover}); this mount's own
-     * checks (the sticky bit, hidden aliases in a directory) come before a transaction.
+     * check of the sticky bit comes before a transaction.
      */
     private EntryRemover.Removed removeEntry(Caller c, long parent, String name, boolean directory, boolean keep) {
         EntryRemover.Removed r = changing(parent, () -> remover.remove(parent, name, directory, c.uid(), keep,
@@ -321,9 +336,6 @@ public final class Vfs {
 
                     @Override
                     public void check(long dir, Inode victim) {
-                        if (hidden.anyIn(victim.getInodeId())) {
-                            throw new VfsException(Errno.ENOTEMPTY, "directory '" + name + "' is not empty");
-                        }
                         requireMayDelete(c, dir, victim);
                     }
                 }), l -> l.removed(parent, name));
@@ -337,67 +349,48 @@ public final class Vfs {
     }
 
     /**
-     * A hidden unlinked-open file keeps its directory: libfuse2 needs the directory to build the path for
-     * fstat and reads of the open file, so the directory stays until the file is closed (unlike ext4).
-     */
-    private void requireNoHiddenFile(long parent, String name) {
-        Inode victim = lookupFresh(parent, name);
-        if (Modes.isDir(victim.getMode()) && hidden.anyIn(victim.getInodeId())) {
-            throw new VfsException(Errno.ENOTEMPTY, "directory '" + name + "' is not empty");
-        }
-    }
-
-    /**
      * Whether the inode named so may be open here, in which case the metaserver must keep it when its last
      * name goes. Without a cached entry, any open file makes the answer yes (a kept orphan that nobody
      * holds is deleted right after by {@link #nameRemoved}).
      */
     private boolean mayBeHeld(long parent, String name) {
         Long ino = cache.entry(parent, name);
-        return ino != null ? isHeld(ino) : openFiles.anyOpen() || !hidden.isEmpty();
+        return ino != null ? isHeld(ino) : openFiles.anyOpen();
     }
 
     boolean isHeld(long ino) {
-        return openFiles.isOpen(ino) || hidden.holds(ino);
+        return openFiles.isOpen(ino);
     }
 
     /** See {@link Renamer}. Nothing moves into the recycle bin this way, and {@code .recycle} stays. */
     public void rename(Caller c, long srcParent, String srcName, long dstParent, String dstName) {
+        rename(c, srcParent, srcName, dstParent, dstName, false);
+    }
+
+    /**
+     * {@code noReplace}: renameat2's RENAME_NOREPLACE, EEXIST when the new name exists (checked just
+     * before the rename: a name another mount creates in between is replaced).
+     */
+    public void rename(Caller c, long srcParent, String srcName, long dstParent, String dstName, boolean noReplace) {
+        if (noReplace && exists(dstParent, dstName)) {
+            throw new VfsException(Errno.EEXIST, "'" + dstName + "' exists (RENAME_NOREPLACE)");
+        }
         recycle.requireNotBin(srcParent, srcName);
         recycle.requireNotBin(dstParent, dstName);
         recycle.requireOutside(dstParent);
         renamer.rename(c, srcParent, srcName, dstParent, dstName);
     }
 
-    /**
-     * Removes a name of a file that is still open in this mount but keeps the inode for the open handles,
-     * reachable in this mount only under {@code alias} in {@code aliasParent}; never listed. This is how
-     * the FUSE layer serves libfuse's hiding rename of an unlinked-open file.
-     */
-    public void hide(Caller c, long parent, String name, long aliasParent, String alias) {
-        if (recycle.takes(parent, name)) {
-            Inode victim = requireNotDir(parent, name);
-            if (recycle.moveIn(c, parent, name, victim)) {
-                hidden.put(aliasParent, alias, victim.getInodeId());
-                return;
+    private boolean exists(long parent, String name) {
+        try {
+            lookupFresh(parent, name);
+            return true;
+        } catch (RpcException e) {
+            if (Errno.of(e) == Errno.ENOENT) {
+                return false;
             }
+            throw e;
         }
-        EntryRemover.Removed r = removeEntry(c, parent, name, false, true);
-        hidden.put(aliasParent, alias, r.ino());
-        nameRemoved(r.ino(), r.inode(), r.deleted());
-    }
-
-    /**
-     * The final unlink of a hidden alias: forgets it; the inode goes once nothing holds it. Returns false
-     * when no such alias exists (then the name is an ordinary one).
-     */
-    public boolean unhide(String alias) {
-        Long ino = hidden.remove(alias);
-        if (ino == null) {
-            return false;
-        }
-        deleteIfUnreferenced(ino);
-        return true;
     }
 
     /** The entry and its inode from the metaserver (usually one call), both cached. */
@@ -417,7 +410,7 @@ public final class Vfs {
         if (!Modes.isDir(dir.getMode())) {
             throw new VfsException(Errno.ENOTDIR, "'" + name + "' is not a directory");
         }
-        if (hidden.anyIn(dir.getInodeId()) || !meta.listDentry(dir.getInodeId(), "", 1).entries().isEmpty()) {
+        if (!meta.listDentry(dir.getInodeId(), "", 1).entries().isEmpty()) {
             throw new VfsException(Errno.ENOTEMPTY, "directory '" + name + "' is not empty");
         }
     }
@@ -450,8 +443,8 @@ public final class Vfs {
     }
 
     /**
-     * An orphan (an inode whose last name is gone) is deleted now, or, while an open handle or a hidden
-     * alias of this mount holds it, by the last of those (see {@link #release} and {@link #unhide}).
+     * An orphan (an inode whose last name is gone) is deleted now, or, while an open handle of this mount
+     * holds it, by the last release (see {@link #release}).
      */
     private void deleteIfUnreferenced(long ino) {
         if (isHeld(ino)) {
@@ -474,6 +467,93 @@ public final class Vfs {
     }
 
     // ---- attributes ----
+
+    /**
+     * setattr(2) as the kernel sends it: one truncate and at most one inode update. Every change sets
+     * ctime (to {@code change.ctime()} when given); a truncate that changed the length stamped mtime
+     * and ctime already. {@code fh} > 0: the handle the change came through (ftruncate).
+     */
+    public Inode setattr(long ino, long fh, AttrChange change) throws IOException {
+        Inode before = getattr(ino);
+        boolean truncated = false;
+        if (change.size() != null) {
+            long oldLength = before.getLength();
+            if (fh > 0) {
+                ftruncate(fh, change.size());
+            } else {
+                truncate(ino, change.size());
+            }
+            truncated = oldLength != change.size();
+        }
+        boolean owner = change.uid() != null || change.gid() != null;
+        // a truncate that changed the length has stamped mtime (and ctime) itself
+        boolean setsMtime = change.mtime() != null && !(truncated && change.mtimeIsNow());
+        if (change.mode() == null && !owner && !change.killSuidGid() && change.atime() == null && !setsMtime
+                && change.ctime() == null) {
+            return getattr(ino);
+        }
+        if (setsMtime && !change.mtimeIsNow()) {
+            FileHandle open = openFiles.anyHandle(ino);
+            if (open != null) {
+                // the flush stamps an mtime of its own, which must not overwrite the one asked for
+                open.flush();
+            }
+        }
+        Time now = Clock.now();
+        return update(ino, b -> {
+            int mode = before.getMode();
+            if (change.mode() != null) {
+                mode = (mode & Modes.S_IFMT) | (change.mode() & Modes.PERMISSIONS);
+            }
+            if (owner) {
+                change.uidValue().ifPresent(b::setUid);
+                change.gidValue().ifPresent(b::setGid);
+                mode = Modes.afterChown(mode);
+            }
+            if (change.killSuidGid()) {
+                mode = Modes.afterChown(mode);
+            }
+            if (mode != before.getMode()) {
+                b.setMode(mode);
+            }
+            if (change.atime() != null) {
+                b.setAtime(change.atime());
+            }
+            if (setsMtime) {
+                b.setMtime(change.mtime());
+            }
+            b.setCtime(change.ctime() != null ? change.ctime() : now);
+        });
+    }
+
+    /**
+     * What one setattr changes; null = unchanged. uid/gid of -1 (as 32-bit) mean unchanged too.
+     * {@code mtimeIsNow}: the mtime is "now" (truncate(2), utimes(NULL)), not a value the caller chose.
+     */
+    public record AttrChange(Integer mode, Long uid, Long gid, Long size, Time atime, Time mtime, boolean mtimeIsNow,
+                             Time ctime, boolean killSuidGid) {
+        java.util.OptionalInt uidValue() {
+            return uid == null || uid == 0xFFFFFFFFL || uid == -1 ? java.util.OptionalInt.empty()
+                    : java.util.OptionalInt.of((int) (long) uid);
+        }
+
+        java.util.OptionalInt gidValue() {
+            return gid == null || gid == 0xFFFFFFFFL || gid == -1 ? java.util.OptionalInt.empty()
+                    : java.util.OptionalInt.of((int) (long) gid);
+        }
+    }
+
+    /**
+     * A write by a caller without CAP_FSETID clears set-user-ID, and set-group-ID with group execute
+     * (the kernel leaves that to us, FUSE_HANDLE_KILLPRIV_V2): one update, only when a bit is set.
+     */
+    public void killSuidGid(long ino) {
+        Inode inode = getattr(ino);
+        int mode = Modes.afterChown(inode.getMode());
+        if (mode != inode.getMode()) {
+            update(ino, b -> b.setMode(mode).setCtime(Clock.now()));
+        }
+    }
 
     public Inode chmod(long ino, int mode) {
         Inode inode = getattr(ino);
@@ -610,11 +690,7 @@ public final class Vfs {
         int access = flags & O_ACCMODE;
         Permissions.check(c, existing, access == O_RDONLY ? Permissions.R_OK
                 : access == O_WRONLY ? Permissions.W_OK : Permissions.R_OK | Permissions.W_OK);
-        Opened opened = open(existing.getInodeId(), flags);
-        if ((flags & O_TRUNC) != 0) {
-            ftruncate(opened.fh(), 0);
-        }
-        return opened;
+        return open(existing.getInodeId(), flags);
     }
 
     private static boolean isSync(int flags) {
@@ -622,7 +698,12 @@ public final class Vfs {
     }
 
     /** Close-to-open: the attributes and chunk lists are read fresh unless this mount has it open already. */
-    public Opened open(long ino, int flags) {
+    /**
+     * Close-to-open: the attributes and chunk lists are read fresh unless this mount has it open already.
+     * O_TRUNC (the kernel leaves it to us) empties the file and, even when it was empty, sets mtime and
+     * ctime, as local file systems do.
+     */
+    public Opened open(long ino, int flags) throws IOException {
         boolean openHere = openFiles.isOpen(ino);
         Inode inode = fetch(ino);
         if (Modes.isDir(inode.getMode())) {
@@ -631,7 +712,25 @@ public final class Vfs {
         if (!openHere) {
             data.invalidate(ino);
         }
-        return new Opened(inode, openFiles.add(data.open(ino, inode.getLength()), isSync(flags)));
+        long fh = openFiles.add(data.open(ino, inode.getLength()), isSync(flags));
+        if ((flags & O_TRUNC) != 0 && (flags & O_ACCMODE) != O_RDONLY && Modes.isRegular(inode.getMode())) {
+            try {
+                inode = truncateOnOpen(fh, inode);
+            } catch (IOException | RuntimeException e) {
+                release(fh);
+                throw e;
+            }
+        }
+        return new Opened(inode, fh);
+    }
+
+    private Inode truncateOnOpen(long fh, Inode inode) throws IOException {
+        if (inode.getLength() > 0) {
+            ftruncate(fh, 0);
+            return fetch(inode.getInodeId());
+        }
+        Time now = Clock.now();
+        return update(inode.getInodeId(), b -> b.setMtime(now).setCtime(now));
     }
 
     public int read(long fh, long offset, ByteBuffer dst) throws IOException {

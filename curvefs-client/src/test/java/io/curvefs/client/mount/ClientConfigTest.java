@@ -1,5 +1,6 @@
 package io.curvefs.client.mount;
 
+import io.curvefs.client.fuse.FuseConfig;
 import io.curvefs.common.conf.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,13 +47,11 @@ class ClientConfigTest {
     }
 
     @Test
-    void fuseOptionsCarryTheRequiredFlagsAndTimeouts() {
-        String[] args = FuseOptions.of("fs1", Duration.ofSeconds(1), Duration.ofMillis(500), List.of("ro"));
-        assertEquals("-o", args[0]);
-        assertTrue(args[1].contains("big_writes,max_write=131072,default_permissions,allow_other,use_ino"), args[1]);
-        assertTrue(args[1].contains("fsname=curvefs-fs1,subtype=curvefs"), args[1]);
-        assertTrue(args[1].contains("attr_timeout=1.0,entry_timeout=0.5"), args[1]);
-        assertEquals(List.of("-o", "ro"), List.of(args[2], args[3]));
+    void fuseSettingsHaveDefaultsAndAreRead() throws Exception {
+        assertEquals(FuseConfig.DEFAULTS, ClientConfig.load(write("cluster.token=t\nmds.addrs=127.0.0.1:1\n")).fuse());
+        ClientConfig c = ClientConfig.load(write("cluster.token=t\nmds.addrs=127.0.0.1:1\n"
+                + "client.fuse.threads=3\nclient.fuse.writebackCache=true\n"));
+        assertEquals(new FuseConfig(3, true), c.fuse());
     }
 
     private Path write(String text) throws Exception {

@@ -37,7 +37,9 @@ public final class ChunkOperations {
             InodeOperations.countLength(w, p, old, r.getLength());
         }
         if (r.hasMtime()) {
-            b.setMtime(r.getMtime().getSec()).setMtimeNs(r.getMtime().getNsec());
+            // new data or a new length changes the inode too: POSIX stamps ctime with mtime
+            b.setMtime(r.getMtime().getSec()).setMtimeNs(r.getMtime().getNsec())
+                    .setCtime(r.getMtime().getSec()).setCtimeNs(r.getMtime().getNsec());
         }
         Inode updated = b.build();
         if (!updated.equals(old)) {

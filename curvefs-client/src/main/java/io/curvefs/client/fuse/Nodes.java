@@ -1,0 +1,67 @@
+package io.curvefs.client.fuse;
+
+import io.curvefs.proto.metaserver.Inode;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The inodes the kernel holds (nodeid = inode id): how many lookups it was given for each, which its
+ * FORGETs pay back, and the size and times it was last told, so that an open that finds them changed
+ * (another mount wrote the file) knows the kernel's copy is stale. The root is never forgotten.
+ */
+final class Nodes {
+    /** What the kernel last heard of an inode's data. */
+    private record Seen(long length, long mtime, int mtimeNs, long ctime, int ctimeNs) {
+        static Seen of(Inode i) {
+            return new Seen(i.getLength(), i.getMtime(), i.getMtimeNs(), i.getCtime(), i.getCtimeNs());
+        }
+    }
+
+    private static final class Node {
+        long lookups;
+        Seen seen;
+    }
+
+    private final Map<Long, Node> nodes = new ConcurrentHashMap<>();
+
+    /** An entry reply for the inode went out: one more lookup the kernel will forget. */
+    void lookedUp(Inode inode) {
+        nodes.compute(inode.getInodeId(), (id, n) -> {
+            Node node = n != null ? n : new Node();
+            node.lookups++;
+            node.seen = Seen.of(inode);
+            return node;
+        });
+    }
+
+    /** Attributes of an inode the kernel knows went out (getattr, setattr). */
+    void told(Inode inode) {
+        nodes.computeIfPresent(inode.getInodeId(), (id, node) -> {
+            node.seen = Seen.of(inode);
+            return node;
+        });
+    }
+
+    /** Whether the kernel may hold other size or times for the inode than {@code fresh}. */
+    boolean differs(Inode fresh) {
+        Node node = nodes.get(fresh.getInodeId());
+        Seen seen = node == null ? null : node.seen;
+        return seen == null || !seen.equals(Seen.of(fresh));
+    }
+
+    /** FORGET: true when the kernel holds the inode no more. */
+    boolean forget(long ino, long count) {
+        boolean[] gone = {false};
+        nodes.computeIfPresent(ino, (id, node) -> {
+            node.lookups -= count;
+            gone[0] = node.lookups <= 0;
+            return gone[0] ? null : node;
+        });
+        return gone[0];
+    }
+
+    int size() {
+        return nodes.size();
+    }
+}
