@@ -91,7 +91,7 @@ playground_start() {
     done
     mkdir -p "$mnt"
     mnt=$(cd "$mnt" && pwd)
-    curvefs_install_packages libfuse2 fuse3 || exit 1
+    curvefs_install_packages fuse3 || exit 1
     playground_build
     mkdir -p "$CLUSTER_LOG_DIR" "$CLUSTER_RUN_DIR"
     playground_start_s3

@@ -34,10 +34,12 @@ final class FileOps {
             vfs.release(opened.fh());
             throw new VfsException(NodeOps.ESTALE, "inode " + ino + " has no name left");
         }
-        if ((q.u32(4) & Protocol.OPEN_KILL_SUIDGID) != 0) {
-            vfs.killSuidGid(ino);
+        boolean killed = (q.u32(4) & Protocol.OPEN_KILL_SUIDGID) != 0 && vfs.killSuidGid(ino);
+        if (killed) {
+            r.invalidateInode(ino, -1, 0);
         }
-        r.start(q.unique).open(opened.fh(), keepCache(r, opened)).send();
+        int openFlags = keepCache(r, opened);   // may send a notification through r: before the reply is built
+        r.start(q.unique).open(opened.fh(), openFlags).send();
     }
 
     /**
@@ -78,8 +80,9 @@ final class FileOps {
     /** struct fuse_write_in {fh, offset, size, write_flags, lock_owner, flags, padding}, then the data. */
     void write(Request q, Reply r) throws IOException {
         int size = q.u32(16);
-        if ((q.u32(20) & Protocol.WRITE_KILL_SUIDGID) != 0) {
-            vfs.killSuidGid(q.nodeid);
+        if ((q.u32(20) & Protocol.WRITE_KILL_SUIDGID) != 0 && vfs.killSuidGid(q.nodeid)) {
+            // the kernel caches the mode with the set-ID bits: it asks again (attributes only, no lock)
+            r.invalidateInode(q.nodeid, -1, 0);
         }
         vfs.write(q.u64(0), q.u64(8), q.slice(Protocol.WRITE_IN, size));
         r.start(q.unique).u32(size).u32(0).send();

@@ -546,13 +546,16 @@ public final class Vfs {
     /**
      * A write by a caller without CAP_FSETID clears set-user-ID, and set-group-ID with group execute
      * (the kernel leaves that to us, FUSE_HANDLE_KILLPRIV_V2): one update, only when a bit is set.
+     * Answers whether the mode changed.
      */
-    public void killSuidGid(long ino) {
+    public boolean killSuidGid(long ino) {
         Inode inode = getattr(ino);
         int mode = Modes.afterChown(inode.getMode());
-        if (mode != inode.getMode()) {
-            update(ino, b -> b.setMode(mode).setCtime(Clock.now()));
+        if (mode == inode.getMode()) {
+            return false;
         }
+        update(ino, b -> b.setMode(mode).setCtime(Clock.now()));
+        return true;
     }
 
     public Inode chmod(long ino, int mode) {
