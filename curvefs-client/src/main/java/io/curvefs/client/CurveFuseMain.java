@@ -25,6 +25,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,6 +40,8 @@ public final class CurveFuseMain {
     private static final String USAGE = "usage: curve-fuse --conf FILE --fsname NAME MOUNTPOINT [-o opts]";
     /** How long SIGTERM waits for the unmount, the flush and the session's end before the JVM halts. */
     private static final long SHUTDOWN_WAIT_SEC = 120;
+    /** How often open files are checked for names lost elsewhere (a third of a short trash retention). */
+    private static final long OPEN_FILE_CHECK_MS = 10_000;
 
     private record Args(Path conf, String fsName, Path mountpoint, List<String> options) {
     }
@@ -122,6 +126,20 @@ public final class CurveFuseMain {
         }, "curve-fuse-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         int exit = 0;
+        ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "open-file-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = fs.hasTrashRetentionSec()
+                ? Math.max(200, Math.min(OPEN_FILE_CHECK_MS, fs.getTrashRetentionSec() * 1000L / 3)) : OPEN_FILE_CHECK_MS;
+        watch.scheduleWithFixedDelay(() -> {
+            try {
+                vfs.holdNamelessOpenFiles();
+            } catch (RuntimeException e) {
+                LOG.warn("checking open files for names removed elsewhere: {}", e.getMessage());
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
         try {
             LOG.info("mounted fs {} (id {}) at {}", args.fsName(), fs.getFsId(), args.mountpoint());
             fuse.serve();
@@ -131,6 +149,7 @@ public final class CurveFuseMain {
             fuse.unmount();
             exit = 1;
         } finally {
+            watch.shutdownNow();
             fuse.close();
             data.close(); // flushes every file; failures are logged by the data store
         }

@@ -130,13 +130,14 @@ class NamespaceOperationsTest {
     }
 
     @Test
-    void anOpenFileIsKeptAtNlinkZeroWithItsDeletionTime() {
+    void anOpenFileIsHeldInTheTrashAtNlinkZeroWithItsDeletionTime() {
         Inode f = node(ROOT, "open", FsFileType.TYPE_S3, 0);
         RemoveEntryResponse r = remove(ROOT, "open", false, 0, true);
-        assertFalse(r.getInodeDeleted());
+        assertFalse(r.getInodeDeleted(), "the mount still has to release it");
         assertEquals(0, inode(f.getInodeId()).getNlink());
         assertEquals(T2.getSec(), inode(f.getInodeId()).getDtime());
-        assertFalse(w.inTrash(1, T2.getSec(), f.getInodeId()), "the trash waits for the last close");
+        assertTrue(w.inTrash(1, T2.getSec(), f.getInodeId()));
+        assertTrue(w.isHeld(1, f.getInodeId()), "the reclaimer waits for the last close");
     }
 
     @Test

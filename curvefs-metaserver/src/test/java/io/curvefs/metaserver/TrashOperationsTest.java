@@ -18,7 +18,9 @@ import io.curvefs.proto.metaserver.CreatePartitionRequest;
 import io.curvefs.proto.metaserver.CreateRootInodeRequest;
 import io.curvefs.proto.metaserver.DeleteInodeRequest;
 import io.curvefs.proto.metaserver.DeletePartitionRequest;
+import io.curvefs.proto.common.RequestHeader;
 import io.curvefs.proto.metaserver.FsFileType;
+import io.curvefs.proto.metaserver.HoldInodeRequest;
 import io.curvefs.proto.metaserver.Inode;
 import io.curvefs.proto.metaserver.PartitionRef;
 import io.curvefs.proto.metaserver.ReclaimInodeRequest;
@@ -86,17 +88,38 @@ class TrashOperationsTest {
     }
 
     @Test
-    void anOpenOrphanEntersTheTrashAtItsDeleteInodeOnce() {
+    void anOpenOrphanIsHeldInTheTrashUntilItsLastHolderReleasesItAndItsRetentionStartsThen() {
         Inode f = file("open", 10);
-        unlink("open", T2, true);
-        PartitionInfo kept = partition();
-        assertEquals(List.of(), w.trashUpTo(1, Long.MAX_VALUE, 10), "kept out of the trash while open");
+        PartitionInfo before = partition();
+        unlink("open", T2, "mount-a");
+        assertEquals(List.of(new TrashEntry(f.getInodeId(), T2.getSec())), w.trashUpTo(1, Long.MAX_VALUE, 10));
+        assertTrue(w.isHeld(1, f.getInodeId()), "held by the mount that unlinked it while open");
+        assertEquals(before.getInodeCount() - 1, partition().getInodeCount(), "counted out once");
 
-        deleteInode(f.getInodeId(), T3);
-        deleteInode(f.getInodeId(), T3); // a retry, or a second mount's release
-        assertEquals(List.of(new TrashEntry(f.getInodeId(), T2.getSec())), w.trashUpTo(1, Long.MAX_VALUE, 10),
-                "once, under the time its last name went");
-        assertEquals(kept.getInodeCount() - 1, partition().getInodeCount(), "counted out once");
+        Trash.hold(w, HoldInodeRequest.newBuilder().setPartition(P1).setInodeId(f.getInodeId()).setHolder("mount-b").build());
+        release(f.getInodeId(), T3, "mount-a");
+        assertTrue(w.isHeld(1, f.getInodeId()), "still open on mount-b");
+        assertEquals(List.of(new TrashEntry(f.getInodeId(), T2.getSec())), w.trashUpTo(1, Long.MAX_VALUE, 10));
+
+        Time t4 = Time.newBuilder().setSec(T3.getSec() + 100).build();
+        release(f.getInodeId(), t4, "mount-b");
+        release(f.getInodeId(), t4, "mount-b"); // a retry
+        assertFalse(w.isHeld(1, f.getInodeId()));
+        assertEquals(List.of(new TrashEntry(f.getInodeId(), t4.getSec())), w.trashUpTo(1, Long.MAX_VALUE, 10),
+                "the retention starts at the last release");
+        assertEquals(before.getInodeCount() - 1, partition().getInodeCount(), "still counted out once");
+    }
+
+    @Test
+    void onlyATrashedInodeCanBeHeldAndReclaimDropsItsHolds() {
+        Inode named = file("named", 10);
+        Trash.hold(w, HoldInodeRequest.newBuilder().setPartition(P1).setInodeId(named.getInodeId()).setHolder("m").build());
+        assertFalse(w.isHeld(1, named.getInodeId()), "a file with a name needs no hold");
+
+        unlink("named", T2, "m");
+        assertTrue(reclaim(named.getInodeId(), T2.getSec(), 10));
+        assertFalse(w.isHeld(1, named.getInodeId()));
+        assertEquals(List.of(), w.kept(1, 10));
     }
 
     @Test
@@ -191,6 +214,18 @@ class TrashOperationsTest {
     private void unlink(String name, Time time, boolean keep) {
         EntryRemoval.remove(w, RemoveEntryRequest.newBuilder().setPartition(P1).setParentInodeId(ROOT).setName(name)
                 .setKeepIfOrphaned(keep).setTime(time).build());
+    }
+
+    /** An unlink by the mount {@code holder}, which has the file open. */
+    private void unlink(String name, Time time, String holder) {
+        EntryRemoval.remove(w, RemoveEntryRequest.newBuilder().setPartition(P1).setParentInodeId(ROOT).setName(name)
+                .setHeader(RequestHeader.newBuilder().setClientId(holder).setSeq(1)).setKeepIfOrphaned(true)
+                .setTime(time).build());
+    }
+
+    private void release(long ino, Time time, String holder) {
+        InodeOperations.delete(w, DeleteInodeRequest.newBuilder().setPartition(P1).setInodeId(ino).setTime(time)
+                .setHolder(holder).build());
     }
 
     private void deleteInode(long ino, Time time) {

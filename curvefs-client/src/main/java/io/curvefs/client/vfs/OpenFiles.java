@@ -59,6 +59,11 @@ final class OpenFiles {
         return opensByInode.containsKey(ino);
     }
 
+    /** The inodes with a handle open now. */
+    java.util.Collection<Long> openInodes() {
+        return java.util.List.copyOf(opensByInode.keySet());
+    }
+
     /**
      * Any open handle of the inode, or null. A scan, but only of this mount's open handles, and only for
      * inodes known to be open; an index by inode comes when many open files make it show.

@@ -66,8 +66,11 @@ public final class Vfs {
     private final DataStore data;
     private final FsUsage usage;
     private final OpenFiles openFiles = new OpenFiles();
-    /** Inodes whose last name is gone but that an open handle still holds. */
-    private final Set<Long> orphans = ConcurrentHashMap.newKeySet();
+    /**
+     * Nameless inodes this mount holds in the trash at the metaserver because it has them open: its own
+     * unlink left them so, or another mount's did and this one claimed them ({@link #holdNamelessOpenFiles}).
+     */
+    private final Set<Long> holds = ConcurrentHashMap.newKeySet();
     final Renamer renamer;
     private final EntryRemover remover;
     private final Linker linker;
@@ -160,6 +163,9 @@ public final class Vfs {
     Inode fetch(long ino) {
         Inode inode = meta.getInode(ino, false);
         cache.putAttr(inode);
+        if (inode.getNlink() == 0) {
+            holdIfNameless(inode);
+        }
         return inode;
     }
 
@@ -426,9 +432,8 @@ public final class Vfs {
 
     /**
      * An inode lost a name ({@code after}: the inode afterwards, null when unknown). An inode without names
-     * goes to its partition's trash once nothing of this mount holds it ({@code deleted}: the metaserver
-     * did that already); the metaserver deletes its objects after the trash retention, so other mounts
-     * that still have it open keep reading it until then.
+     * is in its partition's trash; when this mount has it open ({@code deleted} false), the trash holds it
+     * for this mount until its last release here, and the retention starts after the last holder's.
      */
     void nameRemoved(long ino, Inode after, boolean deleted) {
         if (deleted || after == null) {
@@ -437,33 +442,58 @@ public final class Vfs {
         }
         cache.putAttr(after);
         if (after.getNlink() == 0) {
-            orphans.add(ino);
-            deleteIfUnreferenced(ino);
+            holds.add(ino);
+            releaseIfUnused(ino);
         }
     }
 
-    /**
-     * An orphan (an inode whose last name is gone) is deleted now, or, while an open handle of this mount
-     * holds it, by the last release (see {@link #release}).
-     */
-    private void deleteIfUnreferenced(long ino) {
-        if (isHeld(ino)) {
+    /** This mount's hold of a nameless inode ends once it has no handle open on it any more. */
+    private void releaseIfUnused(long ino) {
+        if (isHeld(ino) || !holds.remove(ino)) {
             return;
         }
-        if (orphans.remove(ino)) {
-            try {
-                deleteInode(ino);
-            } catch (RpcException e) {
-                if (e.code() != StatusCode.INODE_NOT_FOUND) {
-                    throw e;
-                }
+        cache.dropAttr(ino);
+        try {
+            meta.releaseInode(ino, Clock.now());
+        } catch (RpcException e) {
+            if (e.code() != StatusCode.INODE_NOT_FOUND) {
+                throw e;
             }
         }
     }
 
-    void deleteInode(long ino) {
-        cache.dropAttr(ino);
-        meta.deleteInode(ino, Clock.now());
+    /**
+     * Claims the open files of this mount that lost their last name on another mount, so the trash keeps
+     * them until they are closed here (its retention could otherwise pass while they are still read and
+     * written). One batch read per partition of the open inodes; run every few seconds.
+     */
+    public void holdNamelessOpenFiles() {
+        List<Long> open = new ArrayList<>();
+        for (long ino : openFiles.openInodes()) {
+            if (!holds.contains(ino)) {
+                open.add(ino);
+            }
+        }
+        if (!open.isEmpty()) {
+            meta.batchGetInodeAttr(open).forEach(this::holdIfNameless);
+        }
+    }
+
+    /** {@code fresh}: just read from the metaserver. */
+    private void holdIfNameless(Inode fresh) {
+        long ino = fresh.getInodeId();
+        if (fresh.getNlink() != 0 || !Modes.isRegular(fresh.getMode()) || !openFiles.isOpen(ino) || !holds.add(ino)) {
+            return;
+        }
+        try {
+            meta.holdInode(ino);
+            LOG.info("inode {} lost its last name elsewhere while open here: held until its last close", ino);
+        } catch (RpcException e) {
+            holds.remove(ino);
+            LOG.warn("inode {} lost its last name elsewhere; holding it failed: {} {}", ino, e.code(), e.getMessage());
+            return;
+        }
+        releaseIfUnused(ino);   // closed meanwhile
     }
 
     // ---- attributes ----
@@ -821,11 +851,11 @@ public final class Vfs {
             if (h.hasWritten()) {
                 cache.dropAttr(h.inode());
             }
-            if (orphans.contains(h.inode())) {
+            if (holds.contains(h.inode())) {
                 try {
-                    deleteIfUnreferenced(h.inode());
+                    releaseIfUnused(h.inode());
                 } catch (RpcException e) {
-                    LOG.warn("inode {} has no name left but deleting it failed: {} {}", h.inode(), e.code(), e.getMessage());
+                    LOG.warn("inode {} has no name left but releasing it failed: {} {}", h.inode(), e.code(), e.getMessage());
                 }
             }
         }

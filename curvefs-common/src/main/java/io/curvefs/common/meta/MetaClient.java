@@ -22,6 +22,8 @@ import io.curvefs.proto.metaserver.DeleteDentryRequest;
 import io.curvefs.proto.metaserver.DeleteDentryResponse;
 import io.curvefs.proto.metaserver.DeleteInodeRequest;
 import io.curvefs.proto.metaserver.DeleteInodeResponse;
+import io.curvefs.proto.metaserver.HoldInodeRequest;
+import io.curvefs.proto.metaserver.HoldInodeResponse;
 import io.curvefs.proto.metaserver.Dentry;
 import io.curvefs.proto.metaserver.FsFileType;
 import io.curvefs.proto.metaserver.GetDentryRequest;
@@ -160,6 +162,26 @@ public final class MetaClient {
     public Inode deleteInode(long inodeId, Time time) {
         DeleteInodeResponse resp = callOwner(inodeId, ref -> DeleteInodeRequest.newBuilder()
                 .setPartition(ref).setInodeId(inodeId).setTime(time).build());
+        return resp.getInode();
+    }
+
+    /**
+     * This mount's hold of a nameless file ends (its last close here): the file is reclaimed a retention
+     * after the last holder released it. Answers the inode as it was.
+     */
+    public Inode releaseInode(long inodeId, Time time) {
+        DeleteInodeResponse resp = callOwner(inodeId, ref -> DeleteInodeRequest.newBuilder()
+                .setPartition(ref).setInodeId(inodeId).setTime(time).setHolder(clientId()).build());
+        return resp.getInode();
+    }
+
+    /**
+     * This mount has a file open that lost its last name elsewhere: the trash keeps it, however long that
+     * lasts, until {@link #releaseInode} (or the end of this mount's session). Answers the inode.
+     */
+    public Inode holdInode(long inodeId) {
+        HoldInodeResponse resp = callOwner(inodeId, ref -> HoldInodeRequest.newBuilder()
+                .setPartition(ref).setInodeId(inodeId).setHolder(clientId()).build());
         return resp.getInode();
     }
 

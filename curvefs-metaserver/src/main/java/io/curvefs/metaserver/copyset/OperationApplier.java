@@ -26,6 +26,7 @@ import io.curvefs.proto.metaserver.CreatePartitionResponse;
 import io.curvefs.proto.metaserver.CreateRootInodeResponse;
 import io.curvefs.proto.metaserver.DeleteDentryResponse;
 import io.curvefs.proto.metaserver.DeleteInodeResponse;
+import io.curvefs.proto.metaserver.HoldInodeResponse;
 import io.curvefs.proto.metaserver.DeletePartitionResponse;
 import io.curvefs.proto.metaserver.FinishTxResponse;
 import io.curvefs.proto.metaserver.LinkResponse;
@@ -66,6 +67,7 @@ final class OperationApplier {
             case ABORT_TX -> op.getAbortTx();
             case FINISH_TX -> op.getFinishTx();
             case COMPACTION -> op.getCompaction();
+            case HOLD_INODE -> op.getHoldInode();
             case NOOP, OP_NOT_SET -> throw new IllegalArgumentException("no request in " + op.getOpCase());
         };
     }
@@ -92,6 +94,7 @@ final class OperationApplier {
             case ABORT_TX -> AbortTxResponse.getDefaultInstance();
             case FINISH_TX -> FinishTxResponse.getDefaultInstance();
             case COMPACTION -> CompactionResponse.getDefaultInstance();
+            case HOLD_INODE -> HoldInodeResponse.getDefaultInstance();
             case NOOP, OP_NOT_SET -> throw new IllegalArgumentException("no response for " + op);
         };
     }
@@ -123,6 +126,7 @@ final class OperationApplier {
                 case ABORT_TX -> TxOutcome.abort(w, op.getAbortTx());
                 case FINISH_TX -> TxOutcome.finish(w, op.getFinishTx());
                 case COMPACTION -> Compaction.apply(w, raftIndex, op.getCompaction());
+                case HOLD_INODE -> Trash.hold(w, op.getHoldInode());
                 case NOOP, OP_NOT_SET -> throw new IllegalArgumentException("nothing to apply: " + op.getOpCase());
             };
         } catch (RpcException refused) {

@@ -139,15 +139,20 @@ public final class InodeOperations {
         return UpdateInodeResponse.newBuilder().setStatus(Statuses.OK).setInode(updated).build();
     }
 
-    /** Deletes an (empty) directory at once; any other inode enters the trash, where its data waits for reclaim. */
+    /**
+     * Deletes an (empty) directory at once; any other inode enters the trash, where its data waits for
+     * reclaim. With a holder: that mount released the nameless file (see {@link Trash#release}).
+     */
     public static DeleteInodeResponse delete(MetaWriter w, DeleteInodeRequest r) {
         PartitionState p = PartitionState.load(w, r.getPartition());
         Inode old = require(w, p, r.getInodeId());
         if (old.getType() == FsFileType.TYPE_DIRECTORY) {
             LinkCounts.requireEmptyDirectory(w, p, old);
             LinkCounts.deleteDirectory(w, p, old);
-        } else {
+        } else if (r.getHolder().isEmpty()) {
             Trash.put(w, p, old, r.getTime().getSec());
+        } else {
+            Trash.release(w, p, old, r.getHolder(), r.getTime().getSec());
         }
         w.putPartition(p.info());
         return DeleteInodeResponse.newBuilder().setStatus(Statuses.OK).setInode(old).build();

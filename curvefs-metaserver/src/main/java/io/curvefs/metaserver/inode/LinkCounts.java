@@ -27,9 +27,10 @@ public final class LinkCounts {
 
     /**
      * One name of {@code inode} in {@code parent} is gone. A directory (which must be empty) is deleted; a
-     * file loses a link and enters the trash at nlink 0, unless {@code keptBy} names the client that still
-     * has it open (null: none): it then stays out of the trash, with its deletion time set and a 'K' key
-     * naming that client, until the client's DeleteInode or the end of its mount session.
+     * file loses a link and enters the trash at nlink 0; when {@code keptBy} names the client that still
+     * has it open (null: none), a 'K' key naming that client holds it there, unreclaimed, until the
+     * client's DeleteInode or the end of its mount session (it is then not {@code deleted}: the client
+     * still has to release it).
      */
     public static Dropped drop(MetaWriter w, PartitionState p, Inode inode, long parent, Time time,
                                String keptBy) {
@@ -46,11 +47,12 @@ public final class LinkCounts {
             b.setDtime(time.getSec());
         }
         Inode after = b.build();
-        if (nlink == 0 && keptBy == null) {
-            return new Dropped(Trash.put(w, p, after, time.getSec()), true);
-        }
         if (nlink == 0) {
-            w.putKept(p.id(), after.getInodeId(), keptBy);
+            Inode trashed = Trash.put(w, p, after, time.getSec());
+            if (keptBy != null) {
+                w.putKept(p.id(), after.getInodeId(), keptBy);
+            }
+            return new Dropped(trashed, keptBy == null);
         }
         w.putInode(p.id(), after);
         return new Dropped(after, false);

@@ -34,6 +34,8 @@ import io.curvefs.proto.metaserver.DeleteDentryRequest;
 import io.curvefs.proto.metaserver.DeleteDentryResponse;
 import io.curvefs.proto.metaserver.DeleteInodeRequest;
 import io.curvefs.proto.metaserver.DeleteInodeResponse;
+import io.curvefs.proto.metaserver.HoldInodeRequest;
+import io.curvefs.proto.metaserver.HoldInodeResponse;
 import io.curvefs.proto.metaserver.DeletePartitionRequest;
 import io.curvefs.proto.metaserver.DeletePartitionResponse;
 import io.curvefs.proto.metaserver.FinishTxRequest;
@@ -89,6 +91,8 @@ public final class MetaServerService {
                 UpdateInodeRequest::getPartition, r -> MetaOperation.newBuilder().setUpdateInode(r));
         registerWrite(server, DeleteInodeRequest.class, DeleteInodeResponse.getDefaultInstance(),
                 DeleteInodeRequest::getPartition, r -> MetaOperation.newBuilder().setDeleteInode(r));
+        registerWrite(server, HoldInodeRequest.class, HoldInodeResponse.getDefaultInstance(),
+                HoldInodeRequest::getPartition, r -> MetaOperation.newBuilder().setHoldInode(r));
         registerWrite(server, CreateDentryRequest.class, CreateDentryResponse.getDefaultInstance(),
                 CreateDentryRequest::getPartition, r -> MetaOperation.newBuilder().setCreateDentry(r));
         registerWrite(server, DeleteDentryRequest.class, DeleteDentryResponse.getDefaultInstance(),

@@ -23,9 +23,10 @@ import java.nio.charset.StandardCharsets;
  *   'L' pid FF*8 ino(8)                      -> tx id: a rename transaction holds this directory's place in
  *                                               the tree (no inode id is 2^64-1, so no directory's names)
  *   'T' pid txId(UTF-8)                      -> TxRecord: a rename transaction this partition takes part in
- *   'K' pid ino(8)                           -> holder client id (UTF-8): the inode lost its last name while
- *                                               that mount had it open; it enters the trash when the mount
- *                                               releases it or its session ends
+ *   'K' pid ino(8) holder(UTF-8)             -> empty: the nameless inode (in the trash) is open on the mount
+ *                                               with that client id, so it is not reclaimed; its retention
+ *                                               starts anew when the last holder releases it or its session
+ *                                               ends
  *   'G' pid deleteAfterMs(8) raftIndex(8)    -> PendingObjects: objects a compaction replaced, to delete
  *                                               once the grace delay has passed (oldest first)
  * </pre>
@@ -174,13 +175,24 @@ public final class MetaKeys {
         return tablePrefix(TX, partitionId);
     }
 
+    /** The prefix of every hold of one inode. */
     public static byte[] kept(int partitionId, long ino) {
         return ByteBuffer.allocate(13).put(KEPT).putInt(partitionId).putLong(ino).array();
+    }
+
+    public static byte[] kept(int partitionId, long ino, String holder) {
+        byte[] h = holder.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(13 + h.length).put(KEPT).putInt(partitionId).putLong(ino).put(h).array();
     }
 
     /** The inode of a key made by {@link #kept}. */
     public static long keptInodeOf(byte[] keptKey) {
         return ByteBuffer.wrap(keptKey, 5, 8).getLong();
+    }
+
+    /** The holder of a key made by {@link #kept(int, long, String)}. */
+    public static String keptHolderOf(byte[] keptKey) {
+        return new String(keptKey, 13, keptKey.length - 13, StandardCharsets.UTF_8);
     }
 
     public static byte[] requestSlot(String clientId, long seq) {

@@ -195,17 +195,35 @@ public class MetaReader {
         return out;
     }
 
-    /** Up to {@code limit} inodes of the partition that mounts keep open without a name, with their holders. */
-    public Map<Long, String> kept(int partitionId, int limit) {
-        Map<Long, String> out = new LinkedHashMap<>();
+    /** A mount (by client id) that has a nameless inode open. */
+    public record Hold(long ino, String holder) {
+    }
+
+    /** Up to {@code limit} holds of nameless inodes of the partition by the mounts that have them open. */
+    public List<Hold> kept(int partitionId, int limit) {
+        List<Hold> out = new ArrayList<>();
         if (limit <= 0) {
             return out;
         }
         kv.scan(MetaKeys.tablePrefix(MetaKeys.KEPT, partitionId), null, (k, v) -> {
-            out.put(MetaKeys.keptInodeOf(k), new String(v, StandardCharsets.UTF_8));
+            out.add(new Hold(MetaKeys.keptInodeOf(k), MetaKeys.keptHolderOf(k)));
             return out.size() < limit;
         });
         return out;
+    }
+
+    /** Whether any mount holds the inode open (see {@link MetaKeys#KEPT}). */
+    public boolean isHeld(int partitionId, long ino) {
+        boolean[] held = {false};
+        kv.scan(MetaKeys.kept(partitionId, ino), null, (k, v) -> {
+            held[0] = true;
+            return false;
+        });
+        return held[0];
+    }
+
+    public boolean isHeldBy(int partitionId, long ino, String holder) {
+        return kv.get(MetaKeys.kept(partitionId, ino, holder)) != null;
     }
 
     protected static <T extends Message> T parse(byte[] bytes, Parser<T> parser) {

@@ -100,11 +100,16 @@ public final class MetaWriter extends MetaReader {
 
     /** Records that the client {@code holder} keeps the nameless inode open (see {@link MetaKeys#KEPT}). */
     public void putKept(int partitionId, long ino, String holder) {
-        batch.put(MetaKeys.kept(partitionId, ino), holder.getBytes(StandardCharsets.UTF_8));
+        batch.put(MetaKeys.kept(partitionId, ino, holder), new byte[0]);
     }
 
+    public void deleteKept(int partitionId, long ino, String holder) {
+        batch.delete(MetaKeys.kept(partitionId, ino, holder));
+    }
+
+    /** Every hold of the inode. */
     public void deleteKept(int partitionId, long ino) {
-        batch.delete(MetaKeys.kept(partitionId, ino));
+        deletePrefix(MetaKeys.kept(partitionId, ino));
     }
 
     /** Removes every key of the partition: its record, inodes, chunk infos, dentries, trash, kept orphans,

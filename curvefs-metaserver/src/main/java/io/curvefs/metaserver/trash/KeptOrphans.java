@@ -16,7 +16,8 @@ import io.curvefs.proto.metaserver.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Map;
+import io.curvefs.metaserver.storage.MetaReader;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -26,11 +27,11 @@ import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
 /**
- * A file that loses its last name while a mount has it open stays out of the trash until that mount
- * releases it (its DeleteInode after the last close). When the mount's process dies first, nobody would
- * ever release it: every interval, on each copyset this metaserver leads, the kept inodes whose holder is
- * no longer a mount session of their fs at the MDS are put in the trash like the release would, so they
- * are reclaimed after the retention instead of leaking. The holders are read before the mounts are asked
+ * A file that loses its last name while mounts have it open is held in the trash, unreclaimed, until
+ * each of them releases it (its DeleteInode with holder after the last close). When a mount's process
+ * dies first, nobody would ever release its hold: every interval, on each copyset this metaserver leads,
+ * the holds whose holder is no longer a mount session of their fs at the MDS are released like the
+ * mount would, so the file is reclaimed a retention later instead of leaking. The holders are read before the mounts are asked
  * for, so a hold is never judged by a mount list older than itself.
  */
 public final class KeptOrphans implements AutoCloseable {
@@ -60,7 +61,7 @@ public final class KeptOrphans implements AutoCloseable {
     }
 
     private int releaseAbandoned(CopysetNode copyset, PartitionInfo p, int budget) {
-        Map<Long, String> kept = copyset.reader().kept(p.getPartitionId(), budget);
+        List<MetaReader.Hold> kept = copyset.reader().kept(p.getPartitionId(), budget);
         if (kept.isEmpty()) {
             return 0;
         }
@@ -74,17 +75,17 @@ public final class KeptOrphans implements AutoCloseable {
             return 0;
         }
         int released = 0;
-        for (Map.Entry<Long, String> hold : kept.entrySet()) {
-            if (sessions.contains(hold.getValue())) {
+        for (MetaReader.Hold hold : kept) {
+            if (sessions.contains(hold.holder())) {
                 continue;
             }
             try {
-                release(copyset, p, hold.getKey());
+                release(copyset, p, hold);
                 released++;
-                LOG.info("inode {} of partition {}: its holder {} has no mount session left; moved to the trash",
-                        hold.getKey(), p.getPartitionId(), hold.getValue());
+                LOG.info("inode {} of partition {}: its holder {} has no mount session left; its hold ends",
+                        hold.ino(), p.getPartitionId(), hold.holder());
             } catch (RuntimeException | ExecutionException | TimeoutException e) {
-                LOG.warn("inode {} of partition {} stays kept for now: {}", hold.getKey(), p.getPartitionId(),
+                LOG.warn("inode {} of partition {} stays kept for now: {}", hold.ino(), p.getPartitionId(),
                         e.getMessage());
                 break;
             } catch (InterruptedException e) {
@@ -95,13 +96,14 @@ public final class KeptOrphans implements AutoCloseable {
         return released;
     }
 
-    /** The release a live holder would have sent: DeleteInode, which puts a nameless file in the trash. */
-    private void release(CopysetNode copyset, PartitionInfo p, long ino)
+    /** The release the holder would have sent: DeleteInode with it as the holder. */
+    private void release(CopysetNode copyset, PartitionInfo p, MetaReader.Hold hold)
             throws InterruptedException, ExecutionException, TimeoutException {
         PartitionRef ref = PartitionRef.newBuilder().setPoolId(p.getPoolId()).setCopysetId(p.getCopysetId())
                 .setPartitionId(p.getPartitionId()).setFsId(p.getFsId()).build();
         MetaOperation op = MetaOperation.newBuilder().setDeleteInode(DeleteInodeRequest.newBuilder()
-                .setPartition(ref).setInodeId(ino).setTime(Time.newBuilder().setSec(nowSec.getAsLong()))).build();
+                .setPartition(ref).setInodeId(hold.ino()).setHolder(hold.holder())
+                .setTime(Time.newBuilder().setSec(nowSec.getAsLong()))).build();
         try {
             Statuses.requireOk(copyset.propose(op).get(PROPOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS));
         } catch (RpcException e) {

@@ -6,6 +6,9 @@ import io.curvefs.metaserver.partition.PartitionState;
 import io.curvefs.metaserver.storage.MetaReader;
 import io.curvefs.metaserver.storage.MetaWriter;
 import io.curvefs.proto.common.StatusCode;
+import io.curvefs.metaserver.inode.InodeOperations;
+import io.curvefs.proto.metaserver.HoldInodeRequest;
+import io.curvefs.proto.metaserver.HoldInodeResponse;
 import io.curvefs.proto.metaserver.Inode;
 import io.curvefs.proto.metaserver.ReclaimInodeRequest;
 import io.curvefs.proto.metaserver.ReclaimInodeResponse;
@@ -36,10 +39,47 @@ public final class Trash {
         long dtime = inode.getDtime() != 0 ? inode.getDtime() : time != 0 ? time : Math.max(1, inode.getCtime());
         Inode trashed = inode.toBuilder().setNlink(0).setDtime(dtime).build();
         w.putInode(p.id(), trashed);
-        w.deleteKept(p.id(), trashed.getInodeId());
         w.putTrash(p.id(), trashed.getDtime(), trashed.getInodeId());
         p.inodeRemoved(trashed.getType(), trashed.getLength());
         return trashed;
+    }
+
+    /**
+     * A mount that has the nameless inode open holds it in the trash: the reclaimer passes it by until the
+     * hold ends ({@link #release}). Nothing happens to an inode that has names again or is not in the
+     * trash (a directory, an inode kept by an older version).
+     */
+    public static HoldInodeResponse hold(MetaWriter w, HoldInodeRequest r) {
+        PartitionState p = PartitionState.load(w, r.getPartition());
+        Inode inode = InodeOperations.require(w, p, r.getInodeId());
+        if (holds(w, p.id(), inode)) {
+            w.putKept(p.id(), inode.getInodeId(), r.getHolder());
+        }
+        return HoldInodeResponse.newBuilder().setStatus(Statuses.OK).setInode(inode).build();
+    }
+
+    /**
+     * The hold of {@code holder} ends (its last close, or its session is gone). When it was the last, the
+     * retention starts now ({@code time}): the file leaves the namespace for good only once nobody uses
+     * it, and is reclaimed a retention later. Without such a hold (a retry), as {@link #put}.
+     */
+    public static void release(MetaWriter w, PartitionState p, Inode inode, String holder, long time) {
+        if (!w.isHeldBy(p.id(), inode.getInodeId(), holder)) {
+            put(w, p, inode, time);
+            return;
+        }
+        w.deleteKept(p.id(), inode.getInodeId(), holder);
+        if (w.isHeld(p.id(), inode.getInodeId())) {
+            return;
+        }
+        if (!holds(w, p.id(), inode)) {
+            put(w, p, inode, time);
+        } else if (time > inode.getDtime()) {
+            w.deleteTrash(p.id(), inode.getDtime(), inode.getInodeId());
+            Inode requeued = inode.toBuilder().setDtime(time).build();
+            w.putInode(p.id(), requeued);
+            w.putTrash(p.id(), time, requeued.getInodeId());
+        }
     }
 
     /** Whether the inode is in the trash (so its length no longer counts in the partition's bytes). */
@@ -63,6 +103,7 @@ public final class Trash {
         if (present) {
             w.deleteInode(p.id(), r.getInodeId());
             w.deleteTrash(p.id(), r.getDtime(), r.getInodeId());
+            w.deleteKept(p.id(), r.getInodeId());
         }
         return ReclaimInodeResponse.newBuilder().setStatus(Statuses.OK).setReclaimed(present).build();
     }

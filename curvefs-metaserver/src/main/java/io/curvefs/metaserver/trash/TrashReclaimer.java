@@ -79,6 +79,9 @@ public final class TrashReclaimer implements AutoCloseable {
         List<TrashEntry> expired = reader.trashUpTo(p.getPartitionId(), nowSec.getAsLong() - retention, budget);
         int done = 0;
         for (TrashEntry e : expired) {
+            if (reader.isHeld(p.getPartitionId(), e.ino())) {
+                continue;   // open on a mount: its retention starts again at the last release
+            }
             try {
                 reclaim(copyset, reader, p, fs, e);
                 done++;
