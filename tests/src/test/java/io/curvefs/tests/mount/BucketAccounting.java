@@ -48,6 +48,12 @@ record BucketAccounting(CurveRpcClient rpc, MetaClient meta, FsInfo fs, S3Object
         return new TreeSet<>(objects.list(prefix, objects.deadlineFromNow()));
     }
 
+    /** The objects of one inode in the bucket, whether or not its chunk infos (or the inode) still exist. */
+    Set<String> storedOf(long ino) throws IOException {
+        String prefix = new ObjectLayout(fs.getS3Info(), fs.getFsId()).inodePrefix(ino);
+        return new TreeSet<>(objects.list(prefix, objects.deadlineFromNow()));
+    }
+
     @Override
     public void close() {
         objects.close();

@@ -67,11 +67,8 @@ class CompactionTest {
         Random random = new Random(SEED);
         byte[] model = new byte[SIZE];
         random.nextBytes(model);
-        Path readerConf = env.workDir.resolve("reader-client.conf");
-        Files.writeString(readerConf, Files.readString(env.clientConf) + "data.blockCache.bytes=" + (4 << 20) + "\n");
         try (MountedFs writer = env.mount("writer");
-             MountedFs readerMount = MountedFs.mount(readerConf, env.fsName, env.workDir.resolve("reader"),
-                     env.workDir.resolve("logs").resolve("reader.log"));
+             MountedFs readerMount = env.mount("reader", Map.of("data.blockCache.bytes", Integer.toString(4 << 20)));
              BucketAccounting bucket = BucketAccounting.open(env)) {
             Path file = writer.path().resolve("big");
             Files.write(file, model);

@@ -75,7 +75,21 @@ final class MountCluster implements AutoCloseable {
 
     /** Mounts the fs at workDir/&lt;name&gt; with its log at workDir/logs/&lt;name&gt;.log. */
     MountedFs mount(String name) throws IOException {
-        return MountedFs.mount(clientConf, fsName, workDir.resolve(name), workDir.resolve("logs").resolve(name + ".log"));
+        return mount(name, clientConf);
+    }
+
+    /**
+     * Like {@link #mount(String)}, with {@code clientConf} (e.g. client.attrTimeoutMs) added to a copy of the
+     * shared client.conf, kept as workDir/&lt;name&gt;-client.conf.
+     */
+    MountedFs mount(String name, Map<String, String> clientConf) throws IOException {
+        StringBuilder conf = new StringBuilder(Files.readString(this.clientConf));
+        clientConf.forEach((k, v) -> conf.append(k).append('=').append(v).append('\n'));
+        return mount(name, Files.writeString(workDir.resolve(name + "-client.conf"), conf));
+    }
+
+    private MountedFs mount(String name, Path conf) throws IOException {
+        return MountedFs.mount(conf, fsName, workDir.resolve(name), workDir.resolve("logs").resolve(name + ".log"));
     }
 
     static Path repoRoot() {
