@@ -11,9 +11,11 @@ import io.curvefs.proto.metaserver.FsFileType;
 import io.curvefs.proto.metaserver.Inode;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -31,7 +33,8 @@ final class DirOps {
     private static final int DT_LNK = 10;
     private static final long MAX_REMEMBERED_DIRS = 4096;
 
-    private record Listing(long dir, List<Dentry> entries) {
+    /** {@code entries} null until the first readdir of the handle reads them. */
+    private record Listing(long dir, long parent, List<Dentry> entries) {
     }
 
     private final Vfs vfs;
@@ -57,7 +60,8 @@ final class DirOps {
             throw new VfsException(Errno.ENOTDIR, "inode " + q.nodeid + " is not a directory");
         }
         long fh = nextFh.getAndIncrement();
-        handles.put(fh, new Listing(q.nodeid, List.of()));
+        long parent = dir.getParentCount() > 0 ? dir.getParent(0) : q.nodeid;
+        handles.put(fh, new Listing(q.nodeid, parent, null));
         r.start(q.unique).open(fh, 0).send();
     }
 
@@ -75,14 +79,16 @@ final class DirOps {
         if (listing == null) {
             throw new VfsException(Errno.EBADF, "no open directory with handle " + fh);
         }
-        if (offset == 0) {
-            listing = new Listing(listing.dir(), vfs.readdir(listing.dir()));
+        if (offset == 0 || listing.entries() == null) {
+            listing = new Listing(listing.dir(), listing.parent(), vfs.readdir(listing.dir()));
             handles.put(fh, listing);
             compareWithLast(listing);
         }
         r.start(q.unique);
         int limit = Protocol.OUT_HEADER + Math.min(size, r.capacity() - Protocol.OUT_HEADER);
         long total = listing.entries().size() + 2L;
+        List<Inode> named = new ArrayList<>();
+        List<CompletableFuture<Void>> notices = new ArrayList<>(0);
         for (long i = offset; i < total; i++) {
             String name = i == 0 ? "." : i == 1 ? ".." : listing.entries().get((int) (i - 2)).getName();
             byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
@@ -95,14 +101,16 @@ final class DirOps {
                 if (plus) {
                     r.noEntry();
                 }
-                dirent(r, listing.dir(), i + 1, DT_DIR, bytes);
+                dirent(r, i == 0 ? listing.dir() : listing.parent(), i + 1, DT_DIR, bytes);
                 continue;
             }
             Dentry d = listing.entries().get((int) (i - 2));
             Inode inode = plus ? attributes(d) : null;
             if (plus) {
                 if (inode != null) {
+                    entries.place(inode, listing.dir(), d.getName(), notices);
                     nodes.lookedUp(inode);
+                    named.add(inode);
                     r.entry(inode, entries.entryNanos(), entries.attrNanos());
                 } else {
                     r.noEntry();
@@ -110,7 +118,10 @@ final class DirOps {
             }
             dirent(r, d.getInodeId(), i + 1, inode != null ? typeOf(inode.getMode()) : typeOf(d.getType()), bytes);
         }
-        r.send();
+        Notifier.awaitBriefly(notices, NodeOps.MOVED_DIRECTORY_WAIT_MS);
+        if (r.send() != 0) {
+            named.forEach(inode -> nodes.forget(inode.getInodeId(), 1));
+        }
     }
 
     /** The entry's attributes (cached by the listing), or null when it went away meanwhile. */
@@ -156,6 +167,7 @@ final class DirOps {
             return;
         }
         before.forEach((name, ino) -> {
+            // not a "delete" notice: the inode may live on under another name (a rename elsewhere)
             if (!ino.equals(now.get(name))) {
                 notifier.entryChanged(listing.dir(), name);
             }

@@ -13,7 +13,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
-    private static final int ENOSYS = 38;
 
     private final NodeOps nodes;
     private final FileOps files;
@@ -66,9 +65,9 @@ final class Dispatcher {
                 case Protocol.FSYNCDIR -> dirs.fsyncdir(q, r);
                 case Protocol.DESTROY -> r.ok(q.unique);
                 // no interrupts: every request ends by itself within the RPC deadline; the kernel stops sending them
-                case Protocol.INTERRUPT -> r.error(q.unique, ENOSYS);
+                case Protocol.INTERRUPT -> r.error(q.unique, Errno.ENOSYS);
                 // locks are the kernel's (per host); bmap, ioctl, poll, lseek, copy_file_range, tmpfile: its fallbacks
-                default -> r.error(q.unique, ENOSYS);
+                default -> r.error(q.unique, Errno.ENOSYS);
             }
         } catch (VfsException | RpcException e) {
             int errno = Errno.of(e);

@@ -1,5 +1,7 @@
 package io.curvefs.client.fuse;
 
+import io.curvefs.client.vfs.Errno;
+import io.curvefs.client.vfs.Modes;
 import io.curvefs.client.vfs.Vfs;
 import io.curvefs.client.vfs.VfsException;
 
@@ -32,7 +34,8 @@ final class FileOps {
         if (opened.inode().getNlink() == 0 && !openHere) {
             // a name the kernel still caches but another mount removed: it looks the name up again
             vfs.release(opened.fh());
-            throw new VfsException(NodeOps.ESTALE, "inode " + ino + " has no name left");
+            vfs.forgetNames(ino);
+            throw new VfsException(Errno.ESTALE, "inode " + ino + " has no name left");
         }
         boolean killed = (q.u32(4) & Protocol.OPEN_KILL_SUIDGID) != 0 && vfs.killSuidGid(ino);
         if (killed) {
@@ -59,10 +62,14 @@ final class FileOps {
     /** struct fuse_create_in {flags, mode, umask, open_flags}, then the name: an entry and an open in one reply. */
     void create(Request q, Reply r) throws IOException {
         Vfs.Opened opened = vfs.create(q.caller(q.u32(8)), q.nodeid, q.name(16), q.u32(4), q.u32(0));
-        nodes.lookedUp(opened.inode());
+        if (!Modes.isRegular(opened.inode().getMode())) {
+            // another mount made something else of the name since the kernel looked it up: the kernel
+            // takes nothing but a file from a create, so it should look the name up again and open that
+            vfs.release(opened.fh());
+            throw new VfsException(Errno.ESTALE, "'" + q.name(16) + "' is no regular file");
+        }
         r.start(q.unique).entry(opened.inode(), entries.entryNanos(), entries.attrNanos()).open(opened.fh(), 0);
-        if (r.send() != 0) {
-            nodes.forget(opened.inode().getInodeId(), 1);
+        if (!entries.sendNaming(r, opened.inode())) {
             vfs.release(opened.fh());
         }
     }

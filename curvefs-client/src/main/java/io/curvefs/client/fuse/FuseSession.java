@@ -1,5 +1,6 @@
 package io.curvefs.client.fuse;
 
+import io.curvefs.client.vfs.Errno;
 import io.curvefs.client.vfs.Vfs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +21,6 @@ import java.util.List;
  */
 public final class FuseSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FuseSession.class);
-    private static final int REPLY_BUFFER = Protocol.MAX_IO + 4096;
 
     private final FuseDevice device;
     private final Path mountpoint;
@@ -58,7 +58,7 @@ public final class FuseSession implements AutoCloseable {
         Notifier notifier = new Notifier(device);
         Nodes nodes = new Nodes();
         RequestStats stats = new RequestStats();
-        NodeOps nodeOps = new NodeOps(vfs, nodes, Timeouts.of(attrTimeout, entryTimeout), stats);
+        NodeOps nodeOps = new NodeOps(vfs, nodes, Timeouts.of(attrTimeout, entryTimeout), stats, notifier);
         Dispatcher dispatcher = new Dispatcher(nodeOps, new FileOps(vfs, nodes, nodeOps),
                 new DirOps(vfs, nodes, nodeOps, notifier), stats);
         return new FuseSession(device, mountpoint, config, dispatcher, notifier);
@@ -68,7 +68,7 @@ public final class FuseSession implements AutoCloseable {
     public void serve() throws IOException, InterruptedException {
         ByteBuffer first = ByteBuffer.allocateDirect(Protocol.REQUEST_BUFFER);
         Request init = new Request(first);
-        Reply reply = new Reply(device, REPLY_BUFFER);
+        Reply reply = new Reply(device, Protocol.REQUEST_BUFFER);
         int n = device.receive(LibC.pointerTo(first), first.capacity());
         if (n < 0) {
             return;
@@ -96,7 +96,7 @@ public final class FuseSession implements AutoCloseable {
         ByteBuffer in = ByteBuffer.allocateDirect(Protocol.REQUEST_BUFFER);
         jnr.ffi.Pointer memory = LibC.pointerTo(in);
         Request request = new Request(in);
-        Reply reply = new Reply(device, REPLY_BUFFER);
+        Reply reply = new Reply(device, Protocol.REQUEST_BUFFER);
         try {
             while (true) {
                 int n = device.receive(memory, in.capacity());
@@ -104,7 +104,10 @@ public final class FuseSession implements AutoCloseable {
                     return;
                 }
                 if (!request.decode(n)) {
-                    LOG.warn("dropping a malformed FUSE request of {} bytes", n);
+                    LOG.warn("a malformed FUSE request of {} bytes (opcode {})", n, request.opcode);
+                    if (n >= Protocol.IN_HEADER) {
+                        reply.error(request.unique, Errno.EIO);   // its caller must not wait forever
+                    }
                     continue;
                 }
                 dispatcher.dispatch(request, reply);

@@ -17,7 +17,6 @@ public interface LibC {
     int EAGAIN = 11;
     int ENODEV = 19;
     int EPERM = 1;
-    int EBUSY = 16;
     int EINVAL = 22;
     long MS_RDONLY = 1;
     long MS_NOSUID = 2;

@@ -50,8 +50,4 @@ record MountOptions(String source, String type, long flags, String kernelOptions
         }
         return new MountOptions("curvefs-" + fsName, "fuse.curvefs", flags, kernel.toString());
     }
-
-    boolean readOnly() {
-        return (flags & LibC.MS_RDONLY) != 0;
-    }
 }

@@ -1,7 +1,9 @@
 package io.curvefs.client.fuse;
 
+import io.curvefs.client.vfs.Clock;
 import io.curvefs.client.vfs.Errno;
 import io.curvefs.client.vfs.FsUsage;
+import io.curvefs.client.vfs.Modes;
 import io.curvefs.client.vfs.Vfs;
 import io.curvefs.client.vfs.VfsException;
 import io.curvefs.common.rpc.RpcException;
@@ -10,16 +12,20 @@ import io.curvefs.proto.metaserver.Inode;
 import io.curvefs.proto.metaserver.Time;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 
 /**
  * The requests about names and attributes: each is one {@link Vfs} call, its reply, and the lookup
  * counts of the inodes the reply names.
  */
 final class NodeOps {
-    static final int ESTALE = 116;
-    private static final int RENAME_EXCHANGE_OR_WHITEOUT = 2 | 4;
+    /** ACLs are not enforced (FUSE_POSIX_ACL is not negotiated): storing them would pretend they were. */
+    private static final String ACL_PREFIX = "system.posix_acl_";
+    /** How long a lookup waits for a moved directory's old dentry to go (see {@link #place}). */
+    static final long MOVED_DIRECTORY_WAIT_MS = 100;
     private static final long FREE_INODES = 1L << 40;
     private static final int NANOS_PER_SEC = 1_000_000_000;
 
@@ -27,12 +33,14 @@ final class NodeOps {
     private final Nodes nodes;
     private final Timeouts timeouts;
     private final RequestStats stats;
+    private final Notifier notifier;
 
-    NodeOps(Vfs vfs, Nodes nodes, Timeouts timeouts, RequestStats stats) {
+    NodeOps(Vfs vfs, Nodes nodes, Timeouts timeouts, RequestStats stats, Notifier notifier) {
         this.vfs = vfs;
         this.nodes = nodes;
         this.timeouts = timeouts;
         this.stats = stats;
+        this.notifier = notifier;
     }
 
     long entryNanos() {
@@ -49,18 +57,47 @@ final class NodeOps {
     }
 
     private void entry(Request q, Reply r, Inode inode, long entryAge, long attrAge) {
-        nodes.lookedUp(inode);
         r.start(q.unique).entry(inode, timeouts.entry(entryAge), timeouts.attr(attrAge));
+        sendNaming(r, inode);
+    }
+
+    /**
+     * Sends a reply that names {@code inode}, counted as a lookup first (a FORGET may follow the reply at
+     * once); false, and uncounted, when the kernel never got it (the caller was interrupted).
+     */
+    boolean sendNaming(Reply r, Inode inode) {
+        nodes.lookedUp(inode);
         if (r.send() != 0) {
-            // the kernel never got it (the caller was interrupted): it will not forget it either
             nodes.forget(inode.getInodeId(), 1);
+            return false;
         }
+        return true;
     }
 
     void lookup(Request q, Reply r) {
         String name = q.name(0);
         Inode inode = vfs.lookup(q.nodeid, name);
+        List<CompletableFuture<Void>> notices = new ArrayList<>(0);
+        place(inode, q.nodeid, name, notices);
+        Notifier.awaitBriefly(notices, MOVED_DIRECTORY_WAIT_MS);
         entry(q, r, inode, vfs.entryAgeNanos(q.nodeid, name), vfs.attrAgeNanos(inode.getInodeId()));
+    }
+
+    /**
+     * Notes where a directory is about to be named to the kernel. When the kernel holds it under another
+     * name (another mount moved it), that dentry is invalidated first: the kernel moves a directory's
+     * dentry to the new name only when no rename runs on this mount and the old parent is unlocked, and
+     * answers ESTALE otherwise. The notice takes the old parent's lock, so it goes through the notifier
+     * and is waited for only briefly ({@code notices}).
+     */
+    void place(Inode inode, long parent, String name, List<CompletableFuture<Void>> notices) {
+        if (Modes.isDir(inode.getMode())) {
+            Nodes.Place before = nodes.placed(inode.getInodeId(), parent, name);
+            // within one parent the kernel moves the dentry without taking locks
+            if (before != null && before.parent() != parent) {
+                notices.add(notifier.entryChanged(before.parent(), before.name()));
+            }
+        }
     }
 
     void forget(Request q) {
@@ -95,7 +132,8 @@ final class NodeOps {
             return vfs.getattr(ino);
         } catch (RpcException e) {
             if (e.code() == StatusCode.INODE_NOT_FOUND) {
-                throw new VfsException(ESTALE, "inode " + ino + " is gone");
+                vfs.forgetNames(ino);
+                throw new VfsException(Errno.ESTALE, "inode " + ino + " is gone");
             }
             throw e;
         }
@@ -109,7 +147,7 @@ final class NodeOps {
     /** struct fuse_setattr_in: every valid bit, in one vfs call. */
     void setattr(Request q, Reply r) throws IOException {
         int valid = q.u32(0);
-        Time now = now();
+        Time now = Clock.now();
         Time atime = (valid & Protocol.FATTR_ATIME_NOW) != 0 ? now
                 : (valid & Protocol.FATTR_ATIME) != 0 ? time(q.u64(32), q.u32(56)) : null;
         boolean mtimeNow = (valid & Protocol.FATTR_MTIME_NOW) != 0;
@@ -129,11 +167,6 @@ final class NodeOps {
         return Time.newBuilder().setSec(sec).setNsec(Math.min(nsec, NANOS_PER_SEC - 1)).build();
     }
 
-    private static Time now() {
-        Instant t = Instant.now();
-        return Time.newBuilder().setSec(t.getEpochSecond()).setNsec(t.getNano()).build();
-    }
-
     void readlink(Request q, Reply r) {
         r.start(q.unique).bytes(vfs.readlink(q.nodeid).getBytes(StandardCharsets.UTF_8)).send();
     }
@@ -145,7 +178,10 @@ final class NodeOps {
 
     /** struct fuse_mkdir_in {mode, umask}, then the name. */
     void mkdir(Request q, Reply r) {
-        entry(q, r, vfs.mkdir(q.caller(q.u32(4)), q.nodeid, q.name(8), q.u32(0)));
+        String name = q.name(8);
+        Inode dir = vfs.mkdir(q.caller(q.u32(4)), q.nodeid, name, q.u32(0));
+        nodes.placed(dir.getInodeId(), q.nodeid, name);
+        entry(q, r, dir);
     }
 
     /** The link's name, then its target. */
@@ -174,12 +210,16 @@ final class NodeOps {
     void rename(Request q, Reply r, boolean withFlags) {
         int at = withFlags ? 16 : 8;
         int flags = withFlags ? q.u32(8) : 0;
-        if ((flags & RENAME_EXCHANGE_OR_WHITEOUT) != 0) {
+        if ((flags & (Protocol.RENAME_EXCHANGE | Protocol.RENAME_WHITEOUT)) != 0) {
             throw new VfsException(Errno.EINVAL, "rename flags " + flags + " (exchange, whiteout) are not supported");
         }
         String from = q.name(at);
         String to = q.name(q.end(at) + 1);
         vfs.rename(q.caller(0), q.nodeid, from, q.u64(0), to, (flags & Protocol.RENAME_NOREPLACE) != 0);
+        Long moved = vfs.cachedIno(q.u64(0), to);
+        if (moved != null) {
+            nodes.moved(moved, q.u64(0), to);
+        }
         r.ok(q.unique);
     }
 
@@ -201,6 +241,9 @@ final class NodeOps {
     void setxattr(Request q, Reply r) {
         int size = q.u32(0);
         String name = q.string(8);
+        if (name.startsWith(ACL_PREFIX)) {
+            throw new VfsException(Errno.EOPNOTSUPP, "POSIX ACLs are not supported");
+        }
         vfs.setxattr(q.nodeid, name, q.bytes(q.end(8) + 1, size), q.u32(4));
         r.ok(q.unique);
     }

@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The inodes the kernel holds (nodeid = inode id): how many lookups it was given for each, which its
  * FORGETs pay back, and the size and times it was last told, so that an open that finds them changed
- * (another mount wrote the file) knows the kernel's copy is stale. The root is never forgotten.
+ * (another mount wrote the file) knows the kernel's copy is stale.
  */
 final class Nodes {
     /** What the kernel last heard of an inode's data. */
@@ -23,7 +23,12 @@ final class Nodes {
         Seen seen;
     }
 
+    /** Where the kernel was last told a directory is (a directory has one name, so one dentry). */
+    record Place(long parent, String name) {
+    }
+
     private final Map<Long, Node> nodes = new ConcurrentHashMap<>();
+    private final Map<Long, Place> dirPlaces = new ConcurrentHashMap<>();
 
     /** An entry reply for the inode went out: one more lookup the kernel will forget. */
     void lookedUp(Inode inode) {
@@ -50,6 +55,21 @@ final class Nodes {
         return seen == null || !seen.equals(Seen.of(fresh));
     }
 
+    /**
+     * The kernel is told that directory {@code dir} is {@code name} in {@code parent}: where it had it
+     * before, when that was elsewhere (another mount moved it), else null.
+     */
+    Place placed(long dir, long parent, String name) {
+        Place now = new Place(parent, name);
+        Place before = dirPlaces.put(dir, now);
+        return before == null || before.equals(now) ? null : before;
+    }
+
+    /** This mount renamed {@code ino}: the kernel moved its dentry itself. */
+    void moved(long ino, long parent, String name) {
+        dirPlaces.computeIfPresent(ino, (id, p) -> new Place(parent, name));
+    }
+
     /** FORGET: true when the kernel holds the inode no more. */
     boolean forget(long ino, long count) {
         boolean[] gone = {false};
@@ -58,10 +78,9 @@ final class Nodes {
             gone[0] = node.lookups <= 0;
             return gone[0] ? null : node;
         });
+        if (gone[0]) {
+            dirPlaces.remove(ino);
+        }
         return gone[0];
-    }
-
-    int size() {
-        return nodes.size();
     }
 }

@@ -3,7 +3,12 @@ package io.curvefs.client.fuse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.ToIntFunction;
 
@@ -29,33 +34,57 @@ final class Notifier implements AutoCloseable {
         thread.start();
     }
 
-    /** The kernel should look {@code name} in {@code parent} up again. */
-    void entryChanged(long parent, String name) {
-        offer(r -> r.invalidateEntry(parent, name));
-    }
-
-    /** {@code name} in {@code parent}, which named {@code child}, is gone. */
-    void entryDeleted(long parent, long child, String name) {
-        offer(r -> r.deleted(parent, child, name));
-    }
-
-    private void offer(ToIntFunction<Reply> notice) {
-        if (!queue.offer(notice)) {
+    /** The kernel should look {@code name} in {@code parent} up again; completes once it was told. */
+    CompletableFuture<Void> entryChanged(long parent, String name) {
+        CompletableFuture<Void> told = new CompletableFuture<>();
+        boolean queued = queue.offer(r -> {
+            try {
+                return r.invalidateEntry(parent, name);
+            } finally {
+                told.complete(null);
+            }
+        });
+        if (!queued) {
             // the kernel still revalidates after the entry timeout; only the early notice is lost
             LOG.debug("notification queue full, one dropped");
+            told.complete(null);
+        }
+        return told;
+    }
+
+    /**
+     * Waits, at most {@code maxMillis}, for notices to reach the kernel. Bounded: a notice waits for the
+     * directory's lock, which a request that waits for us may hold.
+     */
+    static void awaitBriefly(List<CompletableFuture<Void>> notices, long maxMillis) {
+        if (notices.isEmpty()) {
+            return;
+        }
+        try {
+            CompletableFuture.allOf(notices.toArray(CompletableFuture[]::new)).get(maxMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.debug("notices still queued after {} ms", maxMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     private void run(Reply reply) {
-        try {
-            while (true) {
-                int errno = queue.take().applyAsInt(reply);
+        while (true) {
+            ToIntFunction<Reply> notice;
+            try {
+                notice = queue.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                int errno = notice.applyAsInt(reply);
                 if (errno != 0 && errno != LibC.ENOENT) {
                     LOG.debug("kernel refused a notification: {}", LibC.INSTANCE.strerror(errno));
                 }
+            } catch (Throwable t) {
+                LOG.warn("sending a notification failed: {}", t.toString());
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -76,15 +76,15 @@ final class Protocol {
     static final int FATTR_KILL_SUIDGID = 1 << 11;
 
     // OPEN reply flags
-    static final int FOPEN_DIRECT_IO = 1;
     static final int FOPEN_KEEP_CACHE = 1 << 1;
-    static final int FOPEN_CACHE_DIR = 1 << 3;
 
     static final int GETATTR_FH = 1;
     static final int WRITE_KILL_SUIDGID = 1 << 2;
     static final int OPEN_KILL_SUIDGID = 1;
 
     static final int RENAME_NOREPLACE = 1;
+    static final int RENAME_EXCHANGE = 2;
+    static final int RENAME_WHITEOUT = 4;
 
     // notification codes (the error field of a message with unique 0)
     static final int NOTIFY_INVAL_INODE = 2;

@@ -137,14 +137,6 @@ final class Reply {
         return sendNotice(Protocol.NOTIFY_INVAL_ENTRY);
     }
 
-    /** A name is gone and it named {@code child}: the kernel drops the dentry and, if unused, the inode's link. */
-    int deleted(long parent, long child, String name) {
-        byte[] n = name.getBytes(StandardCharsets.UTF_8);
-        startNotice();
-        u64(parent).u64(child).u32(n.length).u32(0).bytes(n).zeros(1);
-        return sendNotice(Protocol.NOTIFY_DELETE);
-    }
-
     private void startNotice() {
         buf.clear().position(Protocol.OUT_HEADER);
     }

@@ -6,6 +6,8 @@ import io.curvefs.client.vfs.VfsException;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -97,9 +99,14 @@ final class Request {
         return string(off, end(off));
     }
 
+    /** Names are stored as UTF-8 strings: other bytes are refused rather than silently replaced. */
     private String string(int off, int end) {
-        byte[] b = new byte[end - off];
-        buf.get(Protocol.IN_HEADER + off, b);
-        return new String(b, StandardCharsets.UTF_8);
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(buf.slice(Protocol.IN_HEADER + off, end - off)).toString();
+        } catch (CharacterCodingException e) {
+            throw new VfsException(Errno.EILSEQ, "a name that is not UTF-8");
+        }
     }
 }

@@ -37,6 +37,12 @@ final class DirListings {
                 .maximumSize(MAX_DIRS * 4).build();
     }
 
+    /** The names of the current listing of {@code dir}; empty when there is none. */
+    Set<String> names(long dir) {
+        Set<String> names = listings.getIfPresent(dir);
+        return names == null ? Set.of() : Set.copyOf(names);
+    }
+
     /** Whether the current listing of {@code dir} knows {@code name} to be absent. */
     boolean knownAbsent(long dir, String name) {
         Set<String> names = listings.getIfPresent(dir);

@@ -5,7 +5,7 @@ import io.curvefs.proto.common.StatusCode;
 
 /**
  * Linux errno values and the one place that maps metadata status codes to them. The values are the
- * Linux ones (the only platform libfuse2 mounts on here), so the vfs does not depend on jnr-fuse.
+ * Linux ones (the only platform we mount on).
  */
 public final class Errno {
     public static final int EPERM = 1;
@@ -21,10 +21,13 @@ public final class Errno {
     public static final int ENOSPC = 28;
     public static final int ERANGE = 34;
     public static final int ENAMETOOLONG = 36;
+    public static final int ENOSYS = 38;
     public static final int ENOTEMPTY = 39;
     public static final int ENODATA = 61;
+    public static final int EILSEQ = 84;
     public static final int EOPNOTSUPP = 95;
     public static final int ETIMEDOUT = 110;
+    public static final int ESTALE = 116;
 
     private Errno() {
     }

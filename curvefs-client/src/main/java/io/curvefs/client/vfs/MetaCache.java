@@ -72,6 +72,11 @@ final class MetaCache {
         entries.put(new Name(parent, name), new Stamped<>(ino));
     }
 
+    /** Every cached name of {@code ino}: a scan, for the rare inode found gone or nameless. */
+    void dropEntriesNaming(long ino) {
+        entries.asMap().values().removeIf(s -> s.value() == ino);
+    }
+
     void dropEntry(long parent, String name) {
         entries.invalidate(new Name(parent, name));
     }

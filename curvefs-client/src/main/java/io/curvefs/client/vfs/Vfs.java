@@ -147,9 +147,25 @@ public final class Vfs {
         return cache.entryAgeNanos(parent, name);
     }
 
+    /** The inode this mount last saw named so, without asking anyone; null when it has none cached. */
+    public Long cachedIno(long parent, String name) {
+        return cache.entry(parent, name);
+    }
+
     /** Whether this mount has the inode open (its attributes then include unflushed writes). */
     public boolean isOpen(long ino) {
         return openFiles.isOpen(ino);
+    }
+
+    /**
+     * The inode turned out gone or without names (another mount removed it): no cached name or
+     * attributes of it are served any more, so the kernel's next lookup of the name asks the metaserver.
+     */
+    public void forgetNames(long ino) {
+        cache.dropEntriesNaming(ino);
+        if (!openFiles.isOpen(ino)) {
+            cache.dropAttr(ino);
+        }
     }
 
     /** The kernel dropped the inode: its attributes are not kept here either, unless it is open. */
@@ -176,13 +192,20 @@ public final class Vfs {
 
     private List<Dentry> list(long dir) {
         long generation = listings.generation(dir);
+        Set<String> before = listings.names(dir);
         List<Dentry> all = meta.listAll(dir);
         List<Long> ids = new ArrayList<>(all.size());
-        List<String> names = new ArrayList<>(all.size());
+        Set<String> names = new java.util.HashSet<>(all.size() * 2);
         for (Dentry d : all) {
             cache.putEntry(dir, d.getName(), d.getInodeId());
             ids.add(d.getInodeId());
             names.add(d.getName());
+        }
+        // names another mount removed since the last listing are not served from the cache any more
+        for (String gone : before) {
+            if (!names.contains(gone)) {
+                cache.dropEntry(dir, gone);
+            }
         }
         meta.batchGetInodeAttr(ids).forEach(cache::putAttr);
         listings.put(dir, names, generation);
@@ -730,7 +753,6 @@ public final class Vfs {
         return (flags & O_DSYNC) != 0;
     }
 
-    /** Close-to-open: the attributes and chunk lists are read fresh unless this mount has it open already. */
     /**
      * Close-to-open: the attributes and chunk lists are read fresh unless this mount has it open already.
      * O_TRUNC (the kernel leaves it to us) empties the file and, even when it was empty, sets mtime and
@@ -746,7 +768,8 @@ public final class Vfs {
             data.invalidate(ino);
         }
         long fh = openFiles.add(data.open(ino, inode.getLength()), isSync(flags));
-        if ((flags & O_TRUNC) != 0 && (flags & O_ACCMODE) != O_RDONLY && Modes.isRegular(inode.getMode())) {
+        // even with O_RDONLY, as Linux does (the kernel checked the caller may write)
+        if ((flags & O_TRUNC) != 0 && Modes.isRegular(inode.getMode())) {
             try {
                 inode = truncateOnOpen(fh, inode);
             } catch (IOException | RuntimeException e) {
@@ -754,7 +777,7 @@ public final class Vfs {
                 throw e;
             }
         }
-        return new Opened(inode, fh);
+        return new Opened(withLiveLength(inode), fh);
     }
 
     private Inode truncateOnOpen(long fh, Inode inode) throws IOException {

@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,13 +16,11 @@ class MountOptionsTest {
         assertEquals("fuse.curvefs", o.type());
         assertEquals(LibC.MS_NOSUID | LibC.MS_NODEV | LibC.MS_RELATIME, o.flags());
         assertEquals(",default_permissions,allow_other", o.kernelOptions());
-        assertFalse(o.readOnly());
     }
 
     @Test
     void flagsAndKernelOptionsAreParsedFromEveryList() {
         MountOptions o = MountOptions.parse("fs1", List.of("ro,noatime", "suid,dev,max_read=65536"));
-        assertTrue(o.readOnly());
         assertEquals(LibC.MS_RDONLY | LibC.MS_NOATIME, o.flags());
         assertTrue(o.kernelOptions().endsWith(",max_read=65536"), o.kernelOptions());
     }
