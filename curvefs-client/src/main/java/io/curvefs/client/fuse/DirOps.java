@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -88,7 +87,7 @@ final class DirOps {
         int limit = Protocol.OUT_HEADER + Math.min(size, r.capacity() - Protocol.OUT_HEADER);
         long total = listing.entries().size() + 2L;
         List<Inode> named = new ArrayList<>();
-        List<CompletableFuture<Void>> notices = new ArrayList<>(0);
+        NodeOps.MovedDirectories moved = entries.new MovedDirectories();
         for (long i = offset; i < total; i++) {
             String name = i == 0 ? "." : i == 1 ? ".." : listing.entries().get((int) (i - 2)).getName();
             byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
@@ -108,7 +107,7 @@ final class DirOps {
             Inode inode = plus ? attributes(d) : null;
             if (plus) {
                 if (inode != null) {
-                    entries.place(inode, listing.dir(), d.getName(), notices);
+                    moved.note(inode, listing.dir(), d.getName());
                     nodes.lookedUp(inode);
                     named.add(inode);
                     r.entry(inode, entries.entryNanos(), entries.attrNanos());
@@ -118,7 +117,7 @@ final class DirOps {
             }
             dirent(r, d.getInodeId(), i + 1, inode != null ? typeOf(inode.getMode()) : typeOf(d.getType()), bytes);
         }
-        Notifier.awaitBriefly(notices, NodeOps.MOVED_DIRECTORY_WAIT_MS);
+        moved.settle();
         if (r.send() != 0) {
             named.forEach(inode -> nodes.forget(inode.getInodeId(), 1));
         }

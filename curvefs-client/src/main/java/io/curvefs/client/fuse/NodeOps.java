@@ -12,10 +12,10 @@ import io.curvefs.proto.metaserver.Inode;
 import io.curvefs.proto.metaserver.Time;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The requests about names and attributes: each is one {@link Vfs} call, its reply, and the lookup
@@ -25,7 +25,7 @@ final class NodeOps {
     /** ACLs are not enforced (FUSE_POSIX_ACL is not negotiated): storing them would pretend they were. */
     private static final String ACL_PREFIX = "system.posix_acl_";
     /** How long a lookup waits for a moved directory's old dentry to go (see {@link #place}). */
-    static final long MOVED_DIRECTORY_WAIT_MS = 100;
+    static final long MOVED_DIRECTORY_WAIT_MS = 1000;
     private static final long FREE_INODES = 1L << 40;
     private static final int NANOS_PER_SEC = 1_000_000_000;
 
@@ -77,26 +77,47 @@ final class NodeOps {
     void lookup(Request q, Reply r) {
         String name = q.name(0);
         Inode inode = vfs.lookup(q.nodeid, name);
-        List<CompletableFuture<Void>> notices = new ArrayList<>(0);
-        place(inode, q.nodeid, name, notices);
-        Notifier.awaitBriefly(notices, MOVED_DIRECTORY_WAIT_MS);
+        MovedDirectories moved = new MovedDirectories();
+        moved.note(inode, q.nodeid, name);
+        moved.settle();
         entry(q, r, inode, vfs.entryAgeNanos(q.nodeid, name), vfs.attrAgeNanos(inode.getInodeId()));
     }
 
     /**
-     * Notes where a directory is about to be named to the kernel. When the kernel holds it under another
-     * name (another mount moved it), that dentry is invalidated first: the kernel moves a directory's
-     * dentry to the new name only when no rename runs on this mount and the old parent is unlocked, and
-     * answers ESTALE otherwise. The notice takes the old parent's lock, so it goes through the notifier
-     * and is waited for only briefly ({@code notices}).
+     * The directories a reply is about to name, and where. When the kernel holds one under another name
+     * (another mount moved it), that dentry is invalidated first: the kernel moves a directory's dentry
+     * to a new name only when no rename runs on this mount and the old parent is unlocked, and answers
+     * ESTALE otherwise. The notice takes the old parent's lock, so it goes through the notifier and is
+     * waited for, boundedly (the lock's holder may be waiting for this very reply); a directory whose
+     * notice did not go through keeps its old place, so the kernel's retry tries again.
      */
-    void place(Inode inode, long parent, String name, List<CompletableFuture<Void>> notices) {
-        if (Modes.isDir(inode.getMode())) {
-            Nodes.Place before = nodes.placed(inode.getInodeId(), parent, name);
-            // within one parent the kernel moves the dentry without taking locks
-            if (before != null && before.parent() != parent) {
-                notices.add(notifier.entryChanged(before.parent(), before.name()));
+    final class MovedDirectories {
+        private final List<Runnable> places = new ArrayList<>(0);
+        private final List<CompletableFuture<Void>> notices = new ArrayList<>(0);
+
+        void note(Inode inode, long parent, String name) {
+            if (!Modes.isDir(inode.getMode())) {
+                return;
             }
+            long dir = inode.getInodeId();
+            Nodes.Place before = nodes.placeOf(dir);
+            // within one parent the kernel moves the dentry without taking locks
+            if (before == null || before.parent() == parent) {
+                nodes.placed(dir, parent, name);
+                return;
+            }
+            CompletableFuture<Void> told = notifier.entryChanged(before.parent(), before.name());
+            notices.add(told);
+            places.add(() -> {
+                if (told.isDone()) {
+                    nodes.placed(dir, parent, name);
+                }
+            });
+        }
+
+        void settle() {
+            Notifier.awaitBriefly(notices, MOVED_DIRECTORY_WAIT_MS);
+            places.forEach(Runnable::run);
         }
     }
 

@@ -65,6 +65,11 @@ final class Nodes {
         return before == null || before.equals(now) ? null : before;
     }
 
+    /** Where the kernel was last told directory {@code dir} is, or null. */
+    Place placeOf(long dir) {
+        return dirPlaces.get(dir);
+    }
+
     /** This mount renamed {@code ino}: the kernel moved its dentry itself. */
     void moved(long ino, long parent, String name) {
         dirPlaces.computeIfPresent(ino, (id, p) -> new Place(parent, name));
