@@ -6,7 +6,7 @@ curvefs_cmd_test() {
     command -v mvn >/dev/null || { echo "curvefs test: mvn not found" >&2; exit 2; }
     # fuse3 (fusermount, which users and the tests unmount with), xattr and ACL tools for the mount tests; git and
     # sqlite3 are real programs the mount tests run on a mount (RealProgramsTest)
-    curvefs_install_packages fuse3 attr acl git sqlite3 || exit 2
+    curvefs_install_packages fuse3 attr acl git sqlite3 python3 || exit 2
     cd "$CURVEFS_HOME"
     # install, not verify: the tests module starts the packaged servers through bin/, so every module
     # must be packaged (with target/lib) before it runs; the reactor order guarantees that.

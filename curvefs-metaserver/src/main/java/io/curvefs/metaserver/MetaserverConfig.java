@@ -16,7 +16,7 @@ import java.util.List;
 public record MetaserverConfig(String clusterToken, String listenAddr, String hostname, List<String> mdsAddrs,
                                Path dataDir, int heartbeatIntervalMs, RaftSettings raft, int rpcThreads,
                                TrashSettings trash, long txSweepIntervalMs, long recycleScanIntervalMs,
-                               CompactionSettings compaction) {
+                               CompactionSettings compaction, long lockScanIntervalMs) {
 
     /**
      * Reads cluster.token, metaserver.listen.addr, metaserver.hostname (default: the listen ip),
@@ -25,7 +25,8 @@ public record MetaserverConfig(String clusterToken, String listenAddr, String ho
      * metaserver.trash.{retentionSec (3600), scanIntervalMs (60000), perRound (1000)},
      * metaserver.tx.sweepIntervalMs (5000), metaserver.recycle.scanIntervalMs (60000),
      * metaserver.compaction.{intervalMs (5000), fragmentThreshold (20), chunksPerRound (10),
-     * deleteGraceSec (60)}, and refuses any other key.
+     * deleteGraceSec (60)}, metaserver.lock.scanIntervalMs (5000: how often the locks of mounts whose
+     * session ended are looked for), and refuses any other key.
      */
     public static MetaserverConfig from(Config conf) {
         String listen = conf.getAddress("metaserver.listen.addr");
@@ -51,7 +52,8 @@ public record MetaserverConfig(String clusterToken, String listenAddr, String ho
                         conf.getInt("metaserver.compaction.fragmentThreshold", dc.fragmentThreshold(), 1, 1_000_000),
                         conf.getInt("metaserver.compaction.chunksPerRound", dc.chunksPerRound(), 1, 10_000),
                         conf.getLong("metaserver.compaction.deleteGraceSec", dc.deleteGraceMs() / 1000, 0, 86_400 * 365)
-                                * 1000));
+                                * 1000),
+                conf.getLong("metaserver.lock.scanIntervalMs", 5000, 100, 3_600_000));
         conf.checkNoUnknownKeys();
         return c;
     }

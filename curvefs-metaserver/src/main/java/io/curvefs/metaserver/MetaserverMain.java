@@ -15,6 +15,7 @@ import io.curvefs.metaserver.heartbeat.RegistrationRefusedException;
 import io.curvefs.metaserver.recycle.RecycleCleaner;
 import io.curvefs.metaserver.rename.TxSweeper;
 import io.curvefs.metaserver.trash.KeptOrphans;
+import io.curvefs.metaserver.lock.AbandonedLocks;
 import io.curvefs.metaserver.trash.TrashReclaimer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,10 +94,14 @@ public final class MetaserverMain {
                 () -> System.currentTimeMillis() / 1000);
         jobs.push(trash);
         trash.start();
-        KeptOrphans kept = new KeptOrphans(node.copysets(), fsInfos::fresh, config.trash(),
+        KeptOrphans kept = new KeptOrphans(node.copysets(), fsInfos::mountSessions, config.trash(),
                 () -> System.currentTimeMillis() / 1000);
         jobs.push(kept);
         kept.start();
+        AbandonedLocks locks = new AbandonedLocks(node.copysets(), fsInfos::mountSessions, config.lockScanIntervalMs(),
+                config.trash().perRound());
+        jobs.push(locks);
+        locks.start();
         MetaClients metaClients = new MetaClients(client, config.mdsAddrs(), RetryPolicy.DEFAULT);
         TxSweeper txSweeper = new TxSweeper(node.copysets(), metaClients, config.txSweepIntervalMs(),
                 System::currentTimeMillis);

@@ -40,7 +40,7 @@ class MdsLinkTest {
     private static MetaserverConfig config(Path dir, int port, int mdsPort) {
         return new MetaserverConfig(TOKEN, "127.0.0.1:" + port, "host-a", List.of("127.0.0.1:" + mdsPort),
                 dir, 200, new RaftSettings(1000, 3600, false), 4, TrashSettings.defaults(), 5000, 60_000,
-                CompactionSettings.defaults());
+                CompactionSettings.defaults(), 5000);
     }
 
     private static RegisterMetaServerResponse accepted(int id, String token) {

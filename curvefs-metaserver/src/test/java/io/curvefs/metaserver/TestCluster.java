@@ -56,7 +56,7 @@ final class TestCluster implements AutoCloseable {
     MetaserverConfig config(int i) {
         return new MetaserverConfig(TOKEN, addresses.get(i), "127.0.0.1", List.of(), root.resolve("ms" + i), 2000,
                 new RaftSettings(1000, 3600, false), 4, TrashSettings.defaults(), 5000, 60_000,
-                CompactionSettings.defaults());
+                CompactionSettings.defaults(), 5000);
     }
 
     MetaserverNode node(int i) {

@@ -79,6 +79,14 @@ public final class DataStore implements AutoCloseable {
         }
     }
 
+    /** See {@link FileData#reload}: for a file open here that another mount may have written. */
+    public void reload(long ino, long committedLength) {
+        FileData file = files.get(ino);
+        if (file != null) {
+            file.reload(committedLength);
+        }
+    }
+
     /**
      * Flushes every file of the mount (sync, umount), several files at a time on the flush pool. Waits
      * for all, then throws the first failure.

@@ -86,6 +86,19 @@ final class FileData {
         chunksVersion++;
     }
 
+    /**
+     * Another mount may have changed the file while this one has it open (it just took a lock on it):
+     * the chunk infos are reloaded on the next read and, when nothing of this mount waits to be
+     * committed, the length is the metadata's.
+     */
+    synchronized void reload(long committed) {
+        if (isClean()) {
+            length = committed;
+            committedLength = committed;
+        }
+        invalidateChunks();
+    }
+
     void write(long offset, ByteBuffer src) throws IOException {
         long pos = offset;
         long waitDeadline = 0;

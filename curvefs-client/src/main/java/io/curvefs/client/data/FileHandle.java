@@ -82,6 +82,11 @@ public final class FileHandle {
         return file.length();
     }
 
+    /** Whether this mount holds writes (or a length) of the file that are not committed yet, by any handle. */
+    public boolean hasUnflushed() {
+        return !file.isClean();
+    }
+
     public boolean hasWritten() {
         return wrote;
     }

@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns one request into its operation and every outcome into a reply: the result, or the errno of
  * what went wrong (the one mapping of {@link Errno}). Nothing escapes: a failure the vfs did not
- * expect is EIO and logged. FORGET and BATCH_FORGET get no reply, as the protocol says.
+ * expect is EIO and logged. FORGET, BATCH_FORGET and INTERRUPT get no reply, as the protocol says.
  */
 final class Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
@@ -17,12 +17,14 @@ final class Dispatcher {
     private final NodeOps nodes;
     private final FileOps files;
     private final DirOps dirs;
+    private final LockOps locks;
     private final RequestStats stats;
 
-    Dispatcher(NodeOps nodes, FileOps files, DirOps dirs, RequestStats stats) {
+    Dispatcher(NodeOps nodes, FileOps files, DirOps dirs, LockOps locks, RequestStats stats) {
         this.nodes = nodes;
         this.files = files;
         this.dirs = dirs;
+        this.locks = locks;
         this.stats = stats;
     }
 
@@ -63,10 +65,13 @@ final class Dispatcher {
                 case Protocol.READDIRPLUS -> dirs.readdir(q, r, true);
                 case Protocol.RELEASEDIR -> dirs.releasedir(q, r);
                 case Protocol.FSYNCDIR -> dirs.fsyncdir(q, r);
+                case Protocol.GETLK -> locks.getlk(q, r);
+                case Protocol.SETLK -> locks.setlk(q, r, false);
+                case Protocol.SETLKW -> locks.setlk(q, r, true);
+                // only a waiting lock can be interrupted: every other request ends by itself within its RPC deadline
+                case Protocol.INTERRUPT -> locks.interrupt(q, r);
                 case Protocol.DESTROY -> r.ok(q.unique);
-                // no interrupts: every request ends by itself within the RPC deadline; the kernel stops sending them
-                case Protocol.INTERRUPT -> r.error(q.unique, Errno.ENOSYS);
-                // locks are the kernel's (per host); bmap, ioctl, poll, lseek, copy_file_range, tmpfile: its fallbacks
+                // bmap, ioctl, poll, lseek, copy_file_range, tmpfile: the kernel's fallbacks
                 default -> r.error(q.unique, Errno.ENOSYS);
             }
         } catch (VfsException | RpcException e) {

@@ -95,15 +95,28 @@ final class FileOps {
         r.start(q.unique).u32(size).u32(0).send();
     }
 
-    /** struct fuse_flush_in {fh, ...}: one close(2) of a descriptor. */
+    /**
+     * struct fuse_flush_in {fh, unused, padding, lock_owner}: one close(2) of a descriptor, which also
+     * drops the closing process's record locks on the file (POSIX), even when the flush failed.
+     */
     void flush(Request q, Reply r) throws IOException {
-        vfs.flush(q.u64(0));
+        try {
+            vfs.flush(q.u64(0));
+        } finally {
+            vfs.unlockOwner(q.u64(0), q.u64(16), false);
+        }
         r.ok(q.unique);
     }
 
-    /** struct fuse_release_in {fh, flags, release_flags, lock_owner}: the last close of the open. */
+    /** struct fuse_release_in {fh, flags, release_flags, lock_owner}: the last close of the open (and its flock). */
     void release(Request q, Reply r) throws IOException {
-        vfs.release(q.u64(0));
+        try {
+            if ((q.u32(12) & Protocol.RELEASE_FLOCK_UNLOCK) != 0) {
+                vfs.unlockOwner(q.u64(0), q.u64(16), true);
+            }
+        } finally {
+            vfs.release(q.u64(0));
+        }
         r.ok(q.unique);
     }
 

@@ -26,14 +26,17 @@ public final class FuseSession implements AutoCloseable {
     private final Path mountpoint;
     private final FuseConfig config;
     private final Notifier notifier;
+    private final LockOps locks;
     private final Dispatcher dispatcher;
 
-    private FuseSession(FuseDevice device, Path mountpoint, FuseConfig config, Dispatcher dispatcher, Notifier notifier) {
+    private FuseSession(FuseDevice device, Path mountpoint, FuseConfig config, Dispatcher dispatcher, Notifier notifier,
+                        LockOps locks) {
         this.device = device;
         this.mountpoint = mountpoint;
         this.config = config;
         this.dispatcher = dispatcher;
         this.notifier = notifier;
+        this.locks = locks;
     }
 
     /** Fails with IllegalArgumentException naming an option that mounting would refuse. */
@@ -59,9 +62,10 @@ public final class FuseSession implements AutoCloseable {
         Nodes nodes = new Nodes();
         RequestStats stats = new RequestStats();
         NodeOps nodeOps = new NodeOps(vfs, nodes, Timeouts.of(attrTimeout, entryTimeout), stats, notifier);
+        LockOps locks = new LockOps(vfs, nodes, device);
         Dispatcher dispatcher = new Dispatcher(nodeOps, new FileOps(vfs, nodes, nodeOps),
-                new DirOps(vfs, nodes, nodeOps, notifier), stats);
-        return new FuseSession(device, mountpoint, config, dispatcher, notifier);
+                new DirOps(vfs, nodes, nodeOps, notifier), locks, stats);
+        return new FuseSession(device, mountpoint, config, dispatcher, notifier, locks);
     }
 
     /** Serves requests until the kernel ends the connection. */
@@ -128,6 +132,7 @@ public final class FuseSession implements AutoCloseable {
     @Override
     public void close() {
         notifier.close();
+        locks.close();
         device.close();
     }
 }

@@ -10,11 +10,11 @@ import java.io.IOException;
  * writes (max_pages), reads in parallel (async read, parallel dirops), readdirplus, O_TRUNC handled at
  * open, set-ID bits cleared by us on write and truncate (killpriv v2: no extra getattr and setattr per
  * write), data cache dropped when another mount's change shows in the attributes (auto inval data),
- * symlinks cached. Locks stay the kernel's: among the processes of this host.
+ * symlinks cached. Record locks and flocks are ours ({@link LockOps}): shared by every mount.
  */
 final class Init {
     private static final Logger LOG = LoggerFactory.getLogger(Init.class);
-    private static final long WANTED = Protocol.ASYNC_READ | Protocol.ATOMIC_O_TRUNC | Protocol.BIG_WRITES
+    private static final long WANTED = Protocol.ASYNC_READ | Protocol.POSIX_LOCKS | Protocol.FLOCK_LOCKS | Protocol.ATOMIC_O_TRUNC | Protocol.BIG_WRITES
             | Protocol.AUTO_INVAL_DATA | Protocol.DO_READDIRPLUS | Protocol.READDIRPLUS_AUTO | Protocol.ASYNC_DIO
             | Protocol.PARALLEL_DIROPS | Protocol.MAX_PAGES | Protocol.CACHE_SYMLINKS | Protocol.HANDLE_KILLPRIV_V2
             | Protocol.INIT_EXT;

@@ -38,6 +38,9 @@ final class Protocol {
     static final int READDIR = 28;
     static final int RELEASEDIR = 29;
     static final int FSYNCDIR = 30;
+    static final int GETLK = 31;
+    static final int SETLK = 32;
+    static final int SETLKW = 33;
     static final int ACCESS = 34;
     static final int CREATE = 35;
     static final int INTERRUPT = 36;
@@ -49,8 +52,10 @@ final class Protocol {
 
     // INIT flags (flags, then flags2 for bits 32..63)
     static final long ASYNC_READ = 1L;
+    static final long POSIX_LOCKS = 1L << 1;
     static final long ATOMIC_O_TRUNC = 1L << 3;
     static final long BIG_WRITES = 1L << 5;
+    static final long FLOCK_LOCKS = 1L << 10;
     static final long AUTO_INVAL_DATA = 1L << 12;
     static final long DO_READDIRPLUS = 1L << 13;
     static final long READDIRPLUS_AUTO = 1L << 14;
@@ -81,6 +86,9 @@ final class Protocol {
     static final int GETATTR_FH = 1;
     static final int WRITE_KILL_SUIDGID = 1 << 2;
     static final int OPEN_KILL_SUIDGID = 1;
+
+    static final int LK_FLOCK = 1;
+    static final int RELEASE_FLOCK_UNLOCK = 1 << 1;
 
     static final int RENAME_NOREPLACE = 1;
     static final int RENAME_EXCHANGE = 2;

@@ -10,8 +10,10 @@ import io.curvefs.proto.common.StatusCode;
 public final class Errno {
     public static final int EPERM = 1;
     public static final int ENOENT = 2;
+    public static final int EINTR = 4;
     public static final int EIO = 5;
     public static final int EBADF = 9;
+    public static final int EAGAIN = 11;
     public static final int ENOMEM = 12;
     public static final int EACCES = 13;
     public static final int EEXIST = 17;
@@ -46,6 +48,7 @@ public final class Errno {
             // every partition is full and the MDS could not add one: the fs has no room for inodes
             case PARTITION_READONLY, CREATE_PARTITION_FAILED -> ENOSPC;
             case TIMEOUT -> ETIMEDOUT;
+            case LOCK_CONFLICT -> EAGAIN;
             // UNAVAILABLE, OVERLOAD, STORAGE_ERROR, stale routes that outlived the retries, session
             // problems and anything unexpected: the operation failed for reasons the caller cannot fix
             default -> EIO;

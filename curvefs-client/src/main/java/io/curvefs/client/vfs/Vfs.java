@@ -10,7 +10,9 @@ import io.curvefs.proto.common.StatusCode;
 import io.curvefs.proto.metaserver.Dentry;
 import io.curvefs.proto.metaserver.FsFileType;
 import io.curvefs.proto.metaserver.GetDentryResponse;
+import io.curvefs.proto.metaserver.FileLock;
 import io.curvefs.proto.metaserver.Inode;
+import io.curvefs.proto.metaserver.LockChange;
 import io.curvefs.proto.metaserver.LinkResponse;
 import io.curvefs.proto.metaserver.Time;
 import io.curvefs.proto.metaserver.UpdateInodeRequest;
@@ -22,6 +24,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -75,6 +78,7 @@ public final class Vfs {
     private final EntryRemover remover;
     private final Linker linker;
     private final RecycleBin recycle;
+    private final SharedLocks locks;
 
     /** {@code recycleBin}: the fs has a recycle bin (see {@link RecycleBin}). */
     public Vfs(MetaClient meta, DataStore data, FsUsage usage, Duration attrTimeout, Duration entryTimeout,
@@ -88,6 +92,7 @@ public final class Vfs {
         this.remover = new EntryRemover(meta, Clock::now);
         this.linker = new Linker(this);
         this.recycle = new RecycleBin(this, recycleBin);
+        this.locks = new SharedLocks(meta);
     }
 
     // ---- names and attributes ----
@@ -881,6 +886,59 @@ public final class Vfs {
                     LOG.warn("inode {} has no name left but releasing it failed: {} {}", h.inode(), e.code(), e.getMessage());
                 }
             }
+        }
+    }
+
+    // ---- locks, shared by every mount of the fs ----
+
+    /** This mount's id at the metaservers (the holder of its locks and of its nameless open files). */
+    public String clientId() {
+        return meta.clientId();
+    }
+
+    /** F_GETLK: the lock of another owner (of any mount) that {@code wanted} would conflict with. */
+    public Optional<FileLock> conflictingLock(long fh, FileLock wanted) {
+        return locks.conflicting(openFiles.get(fh).inode(), wanted);
+    }
+
+    /**
+     * Takes, converts or releases a lock on the file open as {@code fh}; EAGAIN when another owner's
+     * lock is in the way. Locks order the accesses of several mounts to one file (sqlite, mail spools),
+     * so what this mount wrote is committed before any lock of it changes, and once a lock is taken
+     * the file is read anew: a mount that held the lock before may have written it. Answers the file's
+     * attributes after a lock was taken (null after an unlock).
+     */
+    public Inode lock(long fh, LockChange change, FileLock lock) throws IOException {
+        FileHandle h = openFiles.get(fh);
+        commitBeforeLockChange(h);
+        locks.change(h.inode(), change, lock);
+        if (change == LockChange.UNLOCK) {
+            return null;
+        }
+        Inode fresh = fetch(h.inode());
+        data.reload(h.inode(), fresh.getLength());
+        return withLiveLength(fresh);
+    }
+
+    /**
+     * The owner's locks of the kind on the file go, if it has any here: record locks at the close of any
+     * descriptor of the file by the process (POSIX), a flock at the last close of its open file.
+     */
+    public void unlockOwner(long fh, long owner, boolean flock) throws IOException {
+        FileHandle h = openFiles.get(fh);
+        if (locks.mayHold(h.inode(), owner, flock)) {
+            try {
+                commitBeforeLockChange(h);
+            } finally {
+                locks.releaseAll(h.inode(), owner, flock);   // the descriptor is closed either way
+            }
+        }
+    }
+
+    private void commitBeforeLockChange(FileHandle h) throws IOException {
+        if (h.hasUnflushed()) {
+            h.flush();
+            cache.dropAttr(h.inode());
         }
     }
 

@@ -22,7 +22,13 @@ import io.curvefs.proto.metaserver.DeleteDentryRequest;
 import io.curvefs.proto.metaserver.DeleteDentryResponse;
 import io.curvefs.proto.metaserver.DeleteInodeRequest;
 import io.curvefs.proto.metaserver.DeleteInodeResponse;
+import io.curvefs.proto.metaserver.FileLock;
+import io.curvefs.proto.metaserver.GetLockRequest;
+import io.curvefs.proto.metaserver.GetLockResponse;
 import io.curvefs.proto.metaserver.HoldInodeRequest;
+import io.curvefs.proto.metaserver.LockChange;
+import io.curvefs.proto.metaserver.SetLockRequest;
+import io.curvefs.proto.metaserver.SetLockResponse;
 import io.curvefs.proto.metaserver.HoldInodeResponse;
 import io.curvefs.proto.metaserver.Dentry;
 import io.curvefs.proto.metaserver.FsFileType;
@@ -183,6 +189,22 @@ public final class MetaClient {
         HoldInodeResponse resp = callOwner(inodeId, ref -> HoldInodeRequest.newBuilder()
                 .setPartition(ref).setInodeId(inodeId).setHolder(clientId()).build());
         return resp.getInode();
+    }
+
+    /**
+     * Takes, converts or releases a file lock of one lock owner of this mount (the holder is this
+     * client); LOCK_CONFLICT (as RpcException) when another owner's lock is in the way.
+     */
+    public void setLock(long inodeId, LockChange change, FileLock lock) {
+        this.<SetLockResponse>callOwner(inodeId, ref -> SetLockRequest.newBuilder().setPartition(ref)
+                .setInodeId(inodeId).setChange(change).setLock(lock.toBuilder().setHolder(clientId())).build());
+    }
+
+    /** The lock of another owner that {@code lock} (of this client) would conflict with, if any (F_GETLK). */
+    public Optional<FileLock> conflictingLock(long inodeId, FileLock lock) {
+        GetLockResponse resp = callOwner(inodeId, ref -> GetLockRequest.newBuilder().setPartition(ref)
+                .setInodeId(inodeId).setLock(lock.toBuilder().setHolder(clientId())).build());
+        return resp.hasConflict() ? Optional.of(resp.getConflict()) : Optional.empty();
     }
 
     /** The id of the partition that owns the inode. */

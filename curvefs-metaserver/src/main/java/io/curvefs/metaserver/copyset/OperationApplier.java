@@ -9,6 +9,7 @@ import io.curvefs.metaserver.dentry.EntryLink;
 import io.curvefs.metaserver.dentry.EntryRemoval;
 import io.curvefs.metaserver.inode.ChunkOperations;
 import io.curvefs.metaserver.inode.InodeOperations;
+import io.curvefs.metaserver.lock.LockOperations;
 import io.curvefs.metaserver.partition.PartitionOperations;
 import io.curvefs.metaserver.rename.LocalRename;
 import io.curvefs.metaserver.rename.TxOutcome;
@@ -35,6 +36,7 @@ import io.curvefs.proto.metaserver.ReclaimInodeResponse;
 import io.curvefs.proto.metaserver.PrepareTxResponse;
 import io.curvefs.proto.metaserver.RemoveEntryResponse;
 import io.curvefs.proto.metaserver.RenameResponse;
+import io.curvefs.proto.metaserver.SetLockResponse;
 import io.curvefs.proto.metaserver.UpdateInodeResponse;
 
 /** Dispatches one logged operation to the code that applies it and turns refusals into responses. */
@@ -68,6 +70,7 @@ final class OperationApplier {
             case FINISH_TX -> op.getFinishTx();
             case COMPACTION -> op.getCompaction();
             case HOLD_INODE -> op.getHoldInode();
+            case SET_LOCK -> op.getSetLock();
             case NOOP, OP_NOT_SET -> throw new IllegalArgumentException("no request in " + op.getOpCase());
         };
     }
@@ -95,6 +98,7 @@ final class OperationApplier {
             case FINISH_TX -> FinishTxResponse.getDefaultInstance();
             case COMPACTION -> CompactionResponse.getDefaultInstance();
             case HOLD_INODE -> HoldInodeResponse.getDefaultInstance();
+            case SET_LOCK -> SetLockResponse.getDefaultInstance();
             case NOOP, OP_NOT_SET -> throw new IllegalArgumentException("no response for " + op);
         };
     }
@@ -127,6 +131,7 @@ final class OperationApplier {
                 case FINISH_TX -> TxOutcome.finish(w, op.getFinishTx());
                 case COMPACTION -> Compaction.apply(w, raftIndex, op.getCompaction());
                 case HOLD_INODE -> Trash.hold(w, op.getHoldInode());
+                case SET_LOCK -> LockOperations.set(w, op.getSetLock());
                 case NOOP, OP_NOT_SET -> throw new IllegalArgumentException("nothing to apply: " + op.getOpCase());
             };
         } catch (RpcException refused) {

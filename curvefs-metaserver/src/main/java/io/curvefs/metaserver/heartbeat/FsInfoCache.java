@@ -6,10 +6,13 @@ import io.curvefs.common.rpc.Statuses;
 import io.curvefs.proto.mds.FsInfo;
 import io.curvefs.proto.mds.GetFsInfoRequest;
 import io.curvefs.proto.mds.GetFsInfoResponse;
+import io.curvefs.proto.mds.Mountpoint;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
+import java.util.stream.Collectors;
 
 /**
  * File system settings by id, from the MDS, kept once known: what the metaserver needs of them (the S3
@@ -41,5 +44,13 @@ public final class FsInfoCache implements IntFunction<FsInfo> {
         FsInfo fs = Statuses.requireOk(r).getFsInfo();
         known.put(fsId, fs);
         return fs;
+    }
+
+    /**
+     * The session ids of the fs's mounts now, asked of the MDS: what holds and locks of mounts that died
+     * are judged by. Throws RpcException when the MDS cannot answer.
+     */
+    public Set<String> mountSessions(int fsId) {
+        return fresh(fsId).getMountpointsList().stream().map(Mountpoint::getSessionId).collect(Collectors.toSet());
     }
 }

@@ -9,6 +9,7 @@ import io.curvefs.metaserver.copyset.LeaseReader;
 import io.curvefs.metaserver.dentry.DentryOperations;
 import io.curvefs.metaserver.inode.ChunkOperations;
 import io.curvefs.metaserver.inode.InodeOperations;
+import io.curvefs.metaserver.lock.LockOperations;
 import io.curvefs.metaserver.partition.PartitionOperations;
 import io.curvefs.metaserver.rename.TxOutcome;
 import io.curvefs.metaserver.storage.MetaReader;
@@ -34,6 +35,8 @@ import io.curvefs.proto.metaserver.DeleteDentryRequest;
 import io.curvefs.proto.metaserver.DeleteDentryResponse;
 import io.curvefs.proto.metaserver.DeleteInodeRequest;
 import io.curvefs.proto.metaserver.DeleteInodeResponse;
+import io.curvefs.proto.metaserver.GetLockRequest;
+import io.curvefs.proto.metaserver.GetLockResponse;
 import io.curvefs.proto.metaserver.HoldInodeRequest;
 import io.curvefs.proto.metaserver.HoldInodeResponse;
 import io.curvefs.proto.metaserver.DeletePartitionRequest;
@@ -62,6 +65,8 @@ import io.curvefs.proto.metaserver.RemoveEntryRequest;
 import io.curvefs.proto.metaserver.RemoveEntryResponse;
 import io.curvefs.proto.metaserver.RenameRequest;
 import io.curvefs.proto.metaserver.RenameResponse;
+import io.curvefs.proto.metaserver.SetLockRequest;
+import io.curvefs.proto.metaserver.SetLockResponse;
 import io.curvefs.proto.metaserver.UpdateInodeRequest;
 import io.curvefs.proto.metaserver.UpdateInodeResponse;
 
@@ -93,6 +98,8 @@ public final class MetaServerService {
                 DeleteInodeRequest::getPartition, r -> MetaOperation.newBuilder().setDeleteInode(r));
         registerWrite(server, HoldInodeRequest.class, HoldInodeResponse.getDefaultInstance(),
                 HoldInodeRequest::getPartition, r -> MetaOperation.newBuilder().setHoldInode(r));
+        registerWrite(server, SetLockRequest.class, SetLockResponse.getDefaultInstance(),
+                SetLockRequest::getPartition, r -> MetaOperation.newBuilder().setSetLock(r));
         registerWrite(server, CreateDentryRequest.class, CreateDentryResponse.getDefaultInstance(),
                 CreateDentryRequest::getPartition, r -> MetaOperation.newBuilder().setCreateDentry(r));
         registerWrite(server, DeleteDentryRequest.class, DeleteDentryResponse.getDefaultInstance(),
@@ -130,6 +137,8 @@ public final class MetaServerService {
                 GetDentryRequest::getPartition, DentryOperations::get);
         registerRead(server, ListDentryRequest.class, ListDentryResponse.getDefaultInstance(),
                 ListDentryRequest::getPartition, DentryOperations::list);
+        registerRead(server, GetLockRequest.class, GetLockResponse.getDefaultInstance(),
+                GetLockRequest::getPartition, LockOperations::get);
         registerRead(server, ListTxRequest.class, ListTxResponse.getDefaultInstance(),
                 ListTxRequest::getPartition, TxOutcome::list);
         registerRead(server, GetS3ChunkInfoRequest.class, GetS3ChunkInfoResponse.getDefaultInstance(),

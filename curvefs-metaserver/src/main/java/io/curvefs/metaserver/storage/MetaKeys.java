@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
  *                                               with that client id, so it is not reclaimed; its retention
  *                                               starts anew when the last holder releases it or its session
  *                                               ends
+ *   'F' pid ino(8)                           -> FileLocks: the fcntl record locks and flocks held on the inode
  *   'G' pid deleteAfterMs(8) raftIndex(8)    -> PendingObjects: objects a compaction replaced, to delete
  *                                               once the grace delay has passed (oldest first)
  * </pre>
@@ -43,10 +44,11 @@ public final class MetaKeys {
     public static final byte TX = 'T';
     public static final byte KEPT = 'K';
     public static final byte PENDING_DELETE = 'G';
+    public static final byte FILE_LOCKS = 'F';
 
     /** The tables holding one partition's keys, all dropped with the partition. */
     public static final byte[] PARTITION_TABLES = {PARTITION, INODE, CHUNK, DENTRY, TRASH, TX_LOCK, TX, KEPT,
-            PENDING_DELETE};
+            PENDING_DELETE, FILE_LOCKS};
 
     /** Idempotency slots per client: a retry is recognised while fewer than this many later sequences
      * of the same client have reused its slot in this copyset. */
@@ -185,7 +187,11 @@ public final class MetaKeys {
         return ByteBuffer.allocate(13 + h.length).put(KEPT).putInt(partitionId).putLong(ino).put(h).array();
     }
 
-    /** The inode of a key made by {@link #kept}. */
+    public static byte[] fileLocks(int partitionId, long ino) {
+        return ByteBuffer.allocate(13).put(FILE_LOCKS).putInt(partitionId).putLong(ino).array();
+    }
+
+    /** The inode of a key made by {@link #kept} or {@link #fileLocks}. */
     public static long keptInodeOf(byte[] keptKey) {
         return ByteBuffer.wrap(keptKey, 5, 8).getLong();
     }

@@ -6,6 +6,7 @@ import com.google.protobuf.Parser;
 import io.curvefs.common.storage.StorageException;
 import io.curvefs.proto.common.PartitionInfo;
 import io.curvefs.proto.metaserver.Dentry;
+import io.curvefs.proto.metaserver.FileLocks;
 import io.curvefs.proto.metaserver.FsFileType;
 import io.curvefs.proto.metaserver.Inode;
 import io.curvefs.proto.metaserver.PendingObjects;
@@ -224,6 +225,25 @@ public class MetaReader {
 
     public boolean isHeldBy(int partitionId, long ino, String holder) {
         return kv.get(MetaKeys.kept(partitionId, ino, holder)) != null;
+    }
+
+    /** The locks held on an inode (none: an empty list). */
+    public FileLocks fileLocks(int partitionId, long ino) {
+        FileLocks locks = parse(kv.get(MetaKeys.fileLocks(partitionId, ino)), FileLocks.parser());
+        return locks != null ? locks : FileLocks.getDefaultInstance();
+    }
+
+    /** Up to {@code limit} inodes of the partition that have locks, from the lowest id, with their locks. */
+    public Map<Long, FileLocks> lockedInodes(int partitionId, int limit) {
+        Map<Long, FileLocks> out = new LinkedHashMap<>();
+        if (limit <= 0) {
+            return out;
+        }
+        kv.scan(MetaKeys.tablePrefix(MetaKeys.FILE_LOCKS, partitionId), null, (k, v) -> {
+            out.put(MetaKeys.keptInodeOf(k), parse(v, FileLocks.parser()));
+            return out.size() < limit;
+        });
+        return out;
     }
 
     protected static <T extends Message> T parse(byte[] bytes, Parser<T> parser) {

@@ -3,6 +3,7 @@ package io.curvefs.metaserver.storage;
 import io.curvefs.common.storage.Batch;
 import io.curvefs.proto.common.PartitionInfo;
 import io.curvefs.proto.metaserver.Dentry;
+import io.curvefs.proto.metaserver.FileLocks;
 import io.curvefs.proto.metaserver.Inode;
 import io.curvefs.proto.metaserver.PendingObjects;
 import io.curvefs.proto.metaserver.RequestRecord;
@@ -110,6 +111,15 @@ public final class MetaWriter extends MetaReader {
     /** Every hold of the inode. */
     public void deleteKept(int partitionId, long ino) {
         deletePrefix(MetaKeys.kept(partitionId, ino));
+    }
+
+    /** Stores the inode's locks; with none left, its record goes. */
+    public void putFileLocks(int partitionId, long ino, FileLocks locks) {
+        if (locks.getLocksCount() == 0) {
+            batch.delete(MetaKeys.fileLocks(partitionId, ino));
+        } else {
+            batch.put(MetaKeys.fileLocks(partitionId, ino), locks.toByteArray());
+        }
     }
 
     /** Removes every key of the partition: its record, inodes, chunk infos, dentries, trash, kept orphans,

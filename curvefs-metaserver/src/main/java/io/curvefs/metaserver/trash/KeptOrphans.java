@@ -7,8 +7,6 @@ import io.curvefs.metaserver.copyset.CopysetNode;
 import io.curvefs.metaserver.copyset.LeaderRounds;
 import io.curvefs.proto.common.PartitionInfo;
 import io.curvefs.proto.common.StatusCode;
-import io.curvefs.proto.mds.FsInfo;
-import io.curvefs.proto.mds.Mountpoint;
 import io.curvefs.proto.metaserver.DeleteInodeRequest;
 import io.curvefs.proto.metaserver.MetaOperation;
 import io.curvefs.proto.metaserver.PartitionRef;
@@ -24,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
-import java.util.stream.Collectors;
 
 /**
  * A file that loses its last name while mounts have it open is held in the trash, unreclaimed, until
@@ -38,14 +35,14 @@ public final class KeptOrphans implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KeptOrphans.class);
     private static final long PROPOSE_TIMEOUT_MS = 30_000;
 
-    private final IntFunction<FsInfo> freshFsInfo;
+    private final IntFunction<Set<String>> mountSessions;
     private final LongSupplier nowSec;
     private final LeaderRounds rounds;
 
-    /** @param freshFsInfo the fs's current settings and mounts from the MDS, asked anew on every call */
-    public KeptOrphans(CopysetManager copysets, IntFunction<FsInfo> freshFsInfo, TrashSettings settings,
+    /** @param mountSessions the session ids of the fs's mounts from the MDS, asked anew on every call */
+    public KeptOrphans(CopysetManager copysets, IntFunction<Set<String>> mountSessions, TrashSettings settings,
                        LongSupplier nowSec) {
-        this.freshFsInfo = freshFsInfo;
+        this.mountSessions = mountSessions;
         this.nowSec = nowSec;
         this.rounds = new LeaderRounds("kept-orphans", copysets, settings.scanIntervalMs(), settings.perRound(),
                 this::releaseAbandoned);
@@ -67,8 +64,7 @@ public final class KeptOrphans implements AutoCloseable {
         }
         Set<String> sessions;
         try {
-            sessions = freshFsInfo.apply(p.getFsId()).getMountpointsList().stream().map(Mountpoint::getSessionId)
-                    .collect(Collectors.toSet());
+            sessions = mountSessions.apply(p.getFsId());
         } catch (RuntimeException e) {
             LOG.warn("kept inodes of partition {} wait: the mounts of fs {} are unknown: {}", p.getPartitionId(),
                     p.getFsId(), e.getMessage());

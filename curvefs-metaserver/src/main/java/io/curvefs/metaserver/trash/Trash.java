@@ -7,6 +7,7 @@ import io.curvefs.metaserver.storage.MetaReader;
 import io.curvefs.metaserver.storage.MetaWriter;
 import io.curvefs.proto.common.StatusCode;
 import io.curvefs.metaserver.inode.InodeOperations;
+import io.curvefs.proto.metaserver.FileLocks;
 import io.curvefs.proto.metaserver.HoldInodeRequest;
 import io.curvefs.proto.metaserver.HoldInodeResponse;
 import io.curvefs.proto.metaserver.Inode;
@@ -89,8 +90,8 @@ public final class Trash {
     }
 
     /**
-     * The second phase, after the leader deleted the objects: the inode, its chunk infos and its trash key
-     * go. Nothing happens when the entry is not (any more) in the trash; refused when the inode got chunk
+     * The second phase, after the leader deleted the objects: the inode, its chunk infos, its trash key
+     * and its locks go. Nothing happens when the entry is not (any more) in the trash; refused when the inode got chunk
      * infos the leader did not see (their objects are still there).
      */
     public static ReclaimInodeResponse reclaim(MetaWriter w, ReclaimInodeRequest r) {
@@ -104,6 +105,7 @@ public final class Trash {
             w.deleteInode(p.id(), r.getInodeId());
             w.deleteTrash(p.id(), r.getDtime(), r.getInodeId());
             w.deleteKept(p.id(), r.getInodeId());
+            w.putFileLocks(p.id(), r.getInodeId(), FileLocks.getDefaultInstance());
         }
         return ReclaimInodeResponse.newBuilder().setStatus(Statuses.OK).setReclaimed(present).build();
     }

@@ -72,21 +72,7 @@ class CrossMountConsistencyTest {
 
     @AfterAll
     static void stop() {
-        try {
-            if (b != null) {
-                b.close();
-            }
-        } finally {
-            try {
-                if (a != null) {
-                    a.close();
-                }
-            } finally {
-                if (env != null) {
-                    env.close();
-                }
-            }
-        }
+        MountCluster.closeInOrder(b, a, env);
     }
 
     @Test

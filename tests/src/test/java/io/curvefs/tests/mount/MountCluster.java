@@ -92,6 +92,27 @@ final class MountCluster implements AutoCloseable {
         return MountedFs.mount(conf, fsName, workDir.resolve(name), workDir.resolve("logs").resolve(name + ".log"));
     }
 
+    /** Closes each that is not null, in the order given, all of them even when one fails (mounts before their cluster). */
+    static void closeInOrder(AutoCloseable... resources) {
+        RuntimeException first = null;
+        for (AutoCloseable r : resources) {
+            try {
+                if (r != null) {
+                    r.close();
+                }
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e instanceof RuntimeException re ? re : new IllegalStateException(e);
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
     static Path repoRoot() {
         String home = System.getProperty("curvefs.home");
         return home == null ? Path.of("..").toAbsolutePath().normalize() : Path.of(home).toAbsolutePath().normalize();
