@@ -27,7 +27,10 @@
  * the kernel look the name up again. Replies carry the rest of the timeouts, counted from when the value
  * was fetched, so nothing is served later than one attribute timeout after it was read.
  *
- * <p><b>Locks.</b> flock and POSIX locks are left to the kernel (not negotiated): correct among the
- * processes of one host, not across mounts.
+ * <p><b>Locks.</b> POSIX record locks and flock are negotiated (POSIX_LOCKS, FLOCK_LOCKS) and live at
+ * the inode's metaserver, so every process of every mount sees the same locks ({@code LockOps}; the
+ * kernel's own lock table would only order the processes of one host). A blocking lock waits on a
+ * thread of its own, not a worker, and ends with EINTR when the kernel interrupts it; INTERRUPT of any
+ * other request is ignored, since every other request ends by itself within its RPC deadline.
  */
 package io.curvefs.client.fuse;

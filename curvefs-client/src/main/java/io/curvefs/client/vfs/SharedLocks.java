@@ -4,6 +4,7 @@ import io.curvefs.common.meta.MetaClient;
 import io.curvefs.proto.metaserver.FileLock;
 import io.curvefs.proto.metaserver.LockChange;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +21,8 @@ final class SharedLocks {
 
     private final MetaClient meta;
     private final Set<Held> held = ConcurrentHashMap.newKeySet();
+    /** The record-lock owners that took locks through each open file (handle). */
+    private final Map<Long, Set<Long>> ownersByHandle = new ConcurrentHashMap<>();
 
     private record Held(long ino, long owner, boolean flock) {
     }
@@ -32,8 +35,15 @@ final class SharedLocks {
         return meta.conflictingLock(ino, wanted);
     }
 
-    /** EAGAIN (LOCK_CONFLICT) when another owner's lock is in the way; nothing changed then. */
-    void change(long ino, LockChange change, FileLock lock) {
+    /** A lock change through the open file {@code fh}; EAGAIN (LOCK_CONFLICT) when another owner's lock is in the way. */
+    void change(long fh, long ino, LockChange change, FileLock lock) {
+        if (change != LockChange.UNLOCK && !lock.getFlock()) {
+            ownersByHandle.computeIfAbsent(fh, k -> ConcurrentHashMap.newKeySet()).add(lock.getOwner());
+        }
+        change(ino, change, lock);
+    }
+
+    private void change(long ino, LockChange change, FileLock lock) {
         Held key = new Held(ino, lock.getOwner(), lock.getFlock());
         if (change != LockChange.UNLOCK) {
             held.add(key);       // before: a close racing with the grant must not skip the unlock
@@ -47,6 +57,22 @@ final class SharedLocks {
     /** Whether the owner may hold locks of the kind on the inode. */
     boolean mayHold(long ino, long owner, boolean flock) {
         return held.contains(new Held(ino, owner, flock));
+    }
+
+    /**
+     * The open file {@code fh} is closed for good: the record locks taken through it go. Those of a
+     * process went at its close already (FLUSH); what is left belongs to the open file itself (OFD locks,
+     * F_OFD_SETLK), of which the kernel tells a FUSE daemon nothing else.
+     */
+    void handleClosed(long fh, long ino) {
+        Set<Long> owners = ownersByHandle.remove(fh);
+        if (owners != null) {
+            for (long owner : owners) {
+                if (mayHold(ino, owner, false)) {
+                    releaseAll(ino, owner, false);
+                }
+            }
+        }
     }
 
     /** Every lock of the kind the owner holds on the inode goes. */

@@ -867,14 +867,21 @@ public final class Vfs {
         }
     }
 
-    /** Last close of a handle: flushes, and deletes the inode if its last name went away meanwhile. */
+    /**
+     * Last close of a handle: flushes, drops the record locks the open file itself still holds, and
+     * deletes the inode if its last name went away meanwhile.
+     */
     public void release(long fh) throws IOException {
         FileHandle h = openFiles.remove(fh);
         if (h == null) {
             return;
         }
         try {
-            h.release();
+            try {
+                h.release();
+            } finally {
+                locks.handleClosed(fh, h.inode());   // after the flush: the next holder reads what was written
+            }
         } finally {
             if (h.hasWritten()) {
                 cache.dropAttr(h.inode());
@@ -911,7 +918,7 @@ public final class Vfs {
     public Inode lock(long fh, LockChange change, FileLock lock) throws IOException {
         FileHandle h = openFiles.get(fh);
         commitBeforeLockChange(h);
-        locks.change(h.inode(), change, lock);
+        locks.change(fh, h.inode(), change, lock);
         if (change == LockChange.UNLOCK) {
             return null;
         }

@@ -140,6 +140,38 @@ class FileLockTest {
     }
 
     @Test
+    void anOpenFileDescriptionLockGoesWhenItsFileIsClosed() throws Exception {
+        Path onA = a.path().resolve("ofd");
+        Files.write(onA, new byte[10]);
+        String program = "import fcntl, os, struct, sys\n"
+                + "fd = os.open(sys.argv[1], os.O_RDWR)\n"
+                + "fcntl.fcntl(fd, fcntl.F_OFD_SETLK, struct.pack('hhqqi', fcntl.F_WRLCK, 0, 0, 0, 0))\n"
+                + "print('locked', flush=True)\n"
+                + "sys.stdin.readline()\n"
+                + "os.close(fd)\n"
+                + "print('closed', flush=True)\n"
+                + "sys.stdin.readline()\n";
+        Process holder = new ProcessBuilder("python3", "-c", program, onA.toString()).start();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream()));
+             var in = holder.getOutputStream();
+             FileChannel chB = FileChannel.open(seenOnB("ofd"), READ, WRITE)) {
+            assertEquals("locked", out.readLine());
+            assertNull(chB.tryLock(), "a's OFD lock stands in b's way");
+            in.write('\n');
+            in.flush();
+            assertEquals("closed", out.readLine());
+            FileLock after = chB.tryLock();
+            assertNotNull(after, "the OFD lock went with the last close of its open file (the process lives on)");
+            after.release();
+            in.write('\n');
+            in.flush();
+            assertTrue(holder.waitFor(30, TimeUnit.SECONDS));
+        } finally {
+            holder.destroyForcibly();
+        }
+    }
+
+    @Test
     void flockIsSharedByBothMountsAndWaitsEndOnASignal() throws Exception {
         Path onA = a.path().resolve("flocked");
         Files.write(onA, new byte[1]);
