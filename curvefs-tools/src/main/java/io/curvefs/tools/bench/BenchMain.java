@@ -17,8 +17,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
- * {@code curvefs bench [options] DIR...}: the workloads of DESIGN.md §8 on each directory in turn (a
- * mount and a local disk, say), figures side by side. Figures only, no verdict. Exit 2 for bad
+ * {@code curvefs bench [options] DIR...}: the workloads of DESIGN.md §8 on each directory, taking turns (a
+ * mount and a local disk, say), figures side by side, with the CPU each cost every CurveFS process here. Figures only, no verdict. Exit 2 for bad
  * arguments or an unusable directory (found before anything runs), 1 when a workload fails.
  */
 @Command(name = "curvefs bench", mixinStandardHelpOptions = true, sortOptions = false, version = "curvefs bench 0.1.0",
@@ -45,6 +45,10 @@ public final class BenchMain implements Callable<Integer> {
 
     @Option(names = "--quick", description = "small sizes: a run on a mount takes well under a minute")
     private boolean quick;
+
+    @Option(names = "--profile", paramLabel = "DIR",
+            description = "write a CPU profile of every CurveFS process on this host for the run into DIR")
+    private Path profile;
 
     @Option(names = "--format", paramLabel = "table|json", defaultValue = "table", description = "output format (default table)")
     private OutputFormat format;
@@ -101,21 +105,38 @@ public final class BenchMain implements Callable<Integer> {
         List<String> notes = new ArrayList<>(List.of(params.describe(), caches.note(),
                 "writes end with fsync; multi-thread workloads use one directory per thread"));
         BenchRunner runner = new BenchRunner(params, chains, caches, err);
-        double[][] figures = new double[dirs.size()][];
+        List<Optional<CurveFuseProcess>> clients = new ArrayList<>();
         boolean anyClient = false;
-        for (int d = 0; d < dirs.size(); d++) {
-            Optional<CurveFuseProcess> client = CurveFuseProcess.serving(dirs.get(d));
+        for (Path dir : dirs) {
+            Optional<CurveFuseProcess> client = CurveFuseProcess.serving(dir);
             if (client.isPresent()) {
                 anyClient = true;
                 notes.add(client.get().mountpoint() + " is served by curve-fuse pid " + client.get().pid()
                         + "; its own block cache is not dropped before reads");
             }
-            figures[d] = runner.run(dirs.get(d), client);
+            clients.add(client);
         }
         if (!anyClient) {
             notes.add("client RSS is measured only on a CurveFS mount whose curve-fuse runs on this host");
         }
-        Report report = new Report(dirs, chains.stream().flatMap(c -> c.workloads().stream()).toList(), figures, notes);
+        notes.add("directories take turns chain by chain (meta, parallel, small, sequential): the first one goes "
+                + "first in the meta and small chains, last in the others");
+        notes.add("CPU: ms per unit of the row (per op, file, MiB or I/O) from /proc of the CurveFS processes on "
+                + "this host (client = the mount of that directory) and the machine's busy time (steal excluded)");
+        BenchRunner.Results results;
+        if (profile != null) {
+            Profiler profiler = Profiler.start(profile, new CpuMeter(Optional.empty()).processes());
+            try {
+                results = runner.run(dirs, clients);
+            } finally {
+                profiler.close();
+            }
+            notes.addAll(profiler.notes());
+        } else {
+            results = runner.run(dirs, clients);
+        }
+        Report report = new Report(dirs, chains.stream().flatMap(c -> c.workloads().stream()).toList(),
+                results.figures(), results.cpu(), notes);
         if (format == OutputFormat.JSON) {
             report.printJson(out);
         } else {

@@ -108,7 +108,7 @@ final class CurveFuseProcess {
         return 0;
     }
 
-    private static List<String> commandLine(Path proc) {
+    static List<String> commandLine(Path proc) {
         try {
             return Arrays.asList(new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8).split("\0"));
         } catch (IOException e) {

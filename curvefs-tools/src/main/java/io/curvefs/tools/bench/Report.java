@@ -10,7 +10,12 @@ import io.curvefs.tools.Table;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * The figures, one row per workload and one column per directory, plus DIR1/DIRn ratios when there are
@@ -21,13 +26,16 @@ final class Report {
     private final List<Path> dirs;
     private final List<Workload> workloads;
     private final double[][] figures;
+    private final List<List<Map<String, Double>>> cpu;
     private final List<String> notes;
 
-    /** figures[d][w]: directory d, workload w. */
-    Report(List<Path> dirs, List<Workload> workloads, double[][] figures, List<String> notes) {
+    /** figures[d][w] and cpu.get(d).get(w): directory d, workload w (cpu null where not timed). */
+    Report(List<Path> dirs, List<Workload> workloads, double[][] figures, List<List<Map<String, Double>>> cpu,
+           List<String> notes) {
         this.dirs = dirs;
         this.workloads = workloads;
         this.figures = figures;
+        this.cpu = cpu;
         this.notes = notes;
     }
 
@@ -50,7 +58,44 @@ final class Report {
         }
         table.print(out);
         out.println();
+        printCpu(out);
         notes.forEach(n -> out.println("note: " + n));
+    }
+
+    /** CPU ms per unit, one row per timed workload and directory, one column per process seen. */
+    private void printCpu(PrintWriter out) {
+        Set<String> processes = new LinkedHashSet<>();
+        cpu.forEach(column -> column.stream().filter(Objects::nonNull).forEach(m -> processes.addAll(m.keySet())));
+        if (processes.isEmpty()) {
+            return;
+        }
+        List<String> order = new ArrayList<>(processes);
+        order.sort(Comparator.comparingInt(Report::rank).thenComparing(Comparator.naturalOrder()));
+        List<String> headers = new ArrayList<>(List.of("CPU ms per unit", "dir"));
+        headers.addAll(order);
+        Table table = new Table(headers.toArray(String[]::new));
+        for (int w = 0; w < workloads.size(); w++) {
+            for (int d = 0; d < dirs.size(); d++) {
+                Map<String, Double> m = cpu.get(d).get(w);
+                if (m == null) {
+                    continue;
+                }
+                List<Object> cells = new ArrayList<>(List.of(workloads.get(w).name(), dirs.get(d).toString()));
+                order.forEach(p -> cells.add(m.containsKey(p) ? String.format("%.3f", m.get(p)) : ""));
+                table.row(cells.toArray());
+            }
+        }
+        table.print(out);
+        out.println();
+    }
+
+    private static int rank(String process) {
+        return switch (process) {
+            case CpuMeter.CLIENT -> 0;
+            case CpuMeter.MACHINE -> 3;
+            case CpuMeter.OTHER_CLIENTS -> 2;
+            default -> 1;
+        };
     }
 
     void printJson(PrintWriter out) {
@@ -68,6 +113,18 @@ final class Report {
                 values.add(Double.isNaN(column[w]) ? JsonNull.INSTANCE : new JsonPrimitive(column[w]));
             }
             row.add("values", values);
+            JsonArray cpuValues = new JsonArray();
+            for (List<Map<String, Double>> column : cpu) {
+                Map<String, Double> m = column.get(w);
+                if (m == null) {
+                    cpuValues.add(JsonNull.INSTANCE);
+                } else {
+                    JsonObject o = new JsonObject();
+                    m.forEach(o::addProperty);
+                    cpuValues.add(o);
+                }
+            }
+            row.add("cpu_ms_per_unit", cpuValues);
             rows.add(row);
         }
         json.add("workloads", rows);

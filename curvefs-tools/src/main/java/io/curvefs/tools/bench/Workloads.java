@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -78,16 +79,22 @@ final class Workloads {
         void run() throws Exception;
     }
 
-    /** Runs the body and returns {@code count} per second of its duration. */
-    private static double rate(double count, Timed body) throws Exception {
+    /**
+     * Runs the body and returns {@code count} per second of its duration; the CPU the CurveFS processes
+     * and the machine spent meanwhile goes into the scratch, per unit of count.
+     */
+    private static double rate(Scratch s, double count, Timed body) throws Exception {
+        Map<String, Double> cpuBefore = s.cpu.snapshot();
         long start = System.nanoTime();
         body.run();
-        return count / ((System.nanoTime() - start) / 1e9);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        s.cpuPerUnit = CpuMeter.perUnit(cpuBefore, s.cpu.snapshot(), count);
+        return count / seconds;
     }
 
     private static double each(Scratch s, Path dir, ItemOp op) throws Exception {
         int items = s.params.items();
-        return rate(items, () -> {
+        return rate(s, items, () -> {
             for (int i = 0; i < items; i++) {
                 op.apply(dir, i);
             }
@@ -122,7 +129,7 @@ final class Workloads {
                 }));
             }
             ready.await();
-            return rate((double) threads * items, () -> {
+            return rate(s, (double) threads * items, () -> {
                 go.countDown();
                 for (Future<?> f : done) {
                     try {
@@ -141,7 +148,7 @@ final class Workloads {
         Path dir = s.dir.resolve("d");
         int passes = Math.max(1, READDIR_ENTRIES / s.params.items());
         long[] seen = {0};
-        double rate = rate((double) passes * s.params.items(), () -> {
+        double rate = rate(s, (double) passes * s.params.items(), () -> {
             for (int pass = 0; pass < passes; pass++) {
                 try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
                     entries.forEach(e -> seen[0]++);
@@ -180,7 +187,7 @@ final class Workloads {
         long size = s.params.fileBytes();
         CurveFuseProcess.RssSampler rss = s.client.map(CurveFuseProcess::sampleRss).orElse(null);
         try {
-            return rate(size / MIB, () -> {
+            return rate(s, size / MIB, () -> {
                 try (FileChannel ch = FileChannel.open(sequentialFile(s), StandardOpenOption.CREATE_NEW,
                         StandardOpenOption.WRITE)) {
                     for (long pos = 0; pos < size; pos += SEQUENTIAL_IO_BYTES) {
@@ -202,7 +209,7 @@ final class Workloads {
         long size = s.params.fileBytes();
         ByteBuffer buffer = ByteBuffer.allocateDirect(SEQUENTIAL_IO_BYTES);
         long[] total = {0};
-        double rate = rate(size / MIB, () -> {
+        double rate = rate(s, size / MIB, () -> {
             try (FileChannel ch = FileChannel.open(sequentialFile(s))) {
                 int n;
                 while ((n = readFully(ch, buffer, total[0])) > 0) {
@@ -218,7 +225,7 @@ final class Workloads {
         int ops = s.params.randomOps();
         long size = s.params.fileBytes();
         try (FileChannel ch = FileChannel.open(sequentialFile(s), StandardOpenOption.WRITE)) {
-            return rate(ops, () -> {
+            return rate(s, ops, () -> {
                 for (int i = 0; i < ops; i++) {
                     writeFully(ch, s.data.next(RANDOM_IO_BYTES), s.data.offset(size, RANDOM_IO_BYTES));
                 }
@@ -233,7 +240,7 @@ final class Workloads {
         long size = s.params.fileBytes();
         ByteBuffer buffer = ByteBuffer.allocateDirect(RANDOM_IO_BYTES);
         try (FileChannel ch = FileChannel.open(sequentialFile(s))) {
-            return rate(ops, () -> {
+            return rate(s, ops, () -> {
                 for (int i = 0; i < ops; i++) {
                     long offset = s.data.offset(size, RANDOM_IO_BYTES);
                     expect(readFully(ch, buffer, offset), RANDOM_IO_BYTES, "bytes read at " + offset);

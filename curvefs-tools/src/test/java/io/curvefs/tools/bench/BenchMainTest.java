@@ -76,6 +76,30 @@ class BenchMainTest {
     }
 
     @Test
+    void everyTimedRowHasTheMachinesCpuPerUnitForEachDir() throws IOException {
+        Result r = run(tiny(a.toString(), b.toString()));
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        int header = lines.indexOf(lines.stream().filter(l -> l.startsWith("CPU ms per unit  ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no CPU table in\n" + r.out())));
+        List<String> columns = List.of(lines.get(header).split("\\s{2,}"));
+        assertEquals("machine", columns.get(columns.size() - 1), lines.get(header));
+        for (String name : workloadNames()) {
+            for (Path dir : List.of(a, b)) {
+                List<String> rows = lines.subList(header + 1, lines.size()).stream()
+                        .filter(l -> l.startsWith(name + "  ") && l.contains("  " + dir + "  ")).toList();
+                if (name.equals(RSS_ROW)) {
+                    assertEquals(List.of(), rows, "a figure that is not timed has no CPU");
+                    continue;
+                }
+                assertEquals(1, rows.size(), () -> name + " on " + dir + " in\n" + r.out());
+                String[] cells = rows.get(0).split("\\s{2,}");
+                assertTrue(Double.parseDouble(cells[cells.length - 1]) >= 0, rows.get(0));
+            }
+        }
+    }
+
+    @Test
     void jsonHasOneValuePerDirForEveryWorkload() throws IOException {
         Result r = run(tiny("--format", "json", a.toString()));
         assertEquals(0, r.code(), r.err());
@@ -87,10 +111,13 @@ class BenchMainTest {
         for (var e : rows) {
             JsonObject row = e.getAsJsonObject();
             var value = row.getAsJsonArray("values").get(0);
+            var cpu = row.getAsJsonArray("cpu_ms_per_unit").get(0);
             if (row.get("workload").getAsString().equals(RSS_ROW)) {
                 assertTrue(value.isJsonNull(), row.toString());
+                assertTrue(cpu.isJsonNull(), row.toString());
             } else {
                 assertTrue(value.getAsDouble() > 0, row.toString());
+                assertTrue(cpu.getAsJsonObject().get("machine").getAsDouble() >= 0, row.toString());
             }
         }
         assertNothingLeft(a);
