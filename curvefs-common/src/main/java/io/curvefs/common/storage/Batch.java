@@ -4,6 +4,7 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
 import org.rocksdb.WriteBatchWithIndex;
 
 import java.util.function.BiPredicate;
@@ -47,8 +48,14 @@ public final class Batch implements AutoCloseable {
 
     /** Same contract as {@link RocksStore#scan}, seeing the batch's own writes. */
     public void scan(byte[] prefix, byte[] startAt, BiPredicate<byte[], byte[]> visitor) {
-        try (RocksIterator base = db.newIterator(readOptions); RocksIterator it = batch.newIteratorWithBase(base)) {
+        Slice[] bound = new Slice[1];
+        try (ReadOptions ro = Keys.boundedTo(prefix, bound); RocksIterator base = db.newIterator(ro);
+             RocksIterator it = batch.newIteratorWithBase(base)) {
             Keys.scan(it, prefix, startAt, visitor);
+        } finally {
+            if (bound[0] != null) {
+                bound[0].close();
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
 import org.rocksdb.WriteOptions;
 
 import java.io.IOException;
@@ -88,9 +89,13 @@ public final class RocksStore implements AutoCloseable {
      */
     public void scan(byte[] prefix, byte[] startAt, BiPredicate<byte[], byte[]> visitor) {
         lock.readLock().lock();
-        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(ro)) {
+        Slice[] bound = new Slice[1];
+        try (ReadOptions ro = Keys.boundedTo(prefix, bound); RocksIterator it = db.newIterator(ro)) {
             Keys.scan(it, prefix, startAt, visitor);
         } finally {
+            if (bound[0] != null) {
+                bound[0].close();
+            }
             lock.readLock().unlock();
         }
     }
