@@ -15,7 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Finds the chunks of a partition that need compaction (more infos than the threshold, or data past
  * EOF) in one pass over its chunk-info table, skipping files in the trash. A pass that found its limit
  * stops there and the next one resumes at that inode (a cursor per partition), so chunks that keep
- * failing do not starve the others.
+ * failing do not starve the others. A partition whose last pass went through to the end and found
+ * nothing is not scanned again until its copyset applies another raft entry: an idle cluster does not
+ * read its chunk tables every interval.
  */
 final class Candidates {
     private static final class Chunk {
@@ -24,13 +26,26 @@ final class Candidates {
     }
 
     private final Map<Integer, Long> cursors = new ConcurrentHashMap<>();
+    /** The copyset's applied index when the partition's last whole pass began. */
+    private final Map<Integer, Long> wholePassAt = new ConcurrentHashMap<>();
 
-    /** Up to {@code limit} chunks as inode -> chunk indexes, in inode order from the partition's cursor. */
-    Map<Long, List<Long>> find(MetaReader reader, int pid, int threshold, int limit) {
+    /**
+     * Up to {@code limit} chunks as inode -> chunk indexes, in inode order from the partition's cursor;
+     * {@code appliedIndex}: the copyset's, read before the reader.
+     */
+    Map<Long, List<Long>> find(MetaReader reader, int pid, long appliedIndex, int threshold, int limit) {
         long from = cursors.getOrDefault(pid, 0L);
         Map<Long, List<Long>> found = new LinkedHashMap<>();
+        if (from == 0 && wholePassAt.getOrDefault(pid, -1L) == appliedIndex) {
+            return found;                               // nothing changed since a pass that saw everything
+        }
         long stoppedAt = scan(reader, pid, from, threshold, limit, found);
         cursors.put(pid, Math.max(0, stoppedAt));      // at the table's end, the next pass starts over
+        if (from == 0 && stoppedAt < 0 && found.isEmpty()) {
+            wholePassAt.put(pid, appliedIndex);
+        } else {
+            wholePassAt.remove(pid);
+        }
         return found;
     }
 

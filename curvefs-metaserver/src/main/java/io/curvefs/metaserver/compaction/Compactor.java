@@ -93,7 +93,8 @@ public final class Compactor implements AutoCloseable {
             return 0;
         }
         int done = 0;
-        Map<Long, List<Long>> found = candidates.find(copyset.reader(), p.getPartitionId(),
+        long applied = copyset.raftNode().getLastAppliedLogIndex();
+        Map<Long, List<Long>> found = candidates.find(copyset.reader(), p.getPartitionId(), applied,
                 settings.fragmentThreshold(), settings.chunksPerRound());
         for (Map.Entry<Long, List<Long>> e : found.entrySet()) {
             try {

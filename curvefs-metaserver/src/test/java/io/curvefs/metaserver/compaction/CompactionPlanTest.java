@@ -3,12 +3,15 @@ package io.curvefs.metaserver.compaction;
 import io.curvefs.common.rpc.RpcException;
 import io.curvefs.common.s3.ChunkSegments.Segment;
 import io.curvefs.common.s3.ObjectLayout;
+import io.curvefs.common.storage.Batch;
 import io.curvefs.common.storage.RocksStore;
 import io.curvefs.metaserver.TwoPartitions;
 import io.curvefs.metaserver.dentry.DentryOperations;
 import io.curvefs.metaserver.dentry.EntryRemoval;
 import io.curvefs.metaserver.inode.ChunkOperations;
 import io.curvefs.metaserver.storage.ChunkAppend;
+import io.curvefs.metaserver.storage.KvView;
+import io.curvefs.metaserver.storage.MetaReader;
 import io.curvefs.metaserver.storage.MetaWriter;
 import io.curvefs.metaserver.storage.PendingDelete;
 import io.curvefs.proto.common.S3Info;
@@ -32,7 +35,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.function.BiPredicate;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,12 +55,14 @@ class CompactionPlanTest {
     private static final ObjectLayout LAYOUT = new ObjectLayout(S3Info.getDefaultInstance(), TwoPartitions.FS);
 
     private RocksStore store;
+    private Batch batch;
     private MetaWriter w;
 
     @BeforeEach
     void partition(@TempDir Path dir) {
         store = new RocksStore(dir.resolve("db"));
-        w = new MetaWriter(store.newBatch());
+        batch = store.newBatch();
+        w = new MetaWriter(batch);
         TwoPartitions.create(w, 040755);
     }
 
@@ -145,6 +152,37 @@ class CompactionPlanTest {
         } catch (RpcException e) {
             return CompactionResponse.newBuilder().setStatus(e.toStatus()).build();
         }
+    }
+
+    @Test
+    void aPartitionIsScannedAgainOnlyAfterItsCopysetAppliedSomething() {
+        long ino = file("fragmented");
+        int[] scans = {0};
+        MetaReader counting = new MetaReader(new KvView() {
+            @Override
+            public byte[] get(byte[] key) {
+                return batch.get(key);
+            }
+
+            @Override
+            public void scan(byte[] prefix, byte[] startAt, BiPredicate<byte[], byte[]> visitor) {
+                scans[0]++;
+                batch.scan(prefix, startAt, visitor);
+            }
+        });
+        Candidates candidates = new Candidates();
+        int pid = P1.getPartitionId();
+        assertEquals(Map.of(), candidates.find(counting, pid, 7, 3, 10), "nothing fragmented yet");
+        assertEquals(1, scans[0]);
+        assertEquals(Map.of(), candidates.find(counting, pid, 7, 3, 10));
+        assertEquals(1, scans[0], "no entry applied since the pass that saw everything: no scan");
+        for (int i = 0; i < 4; i++) {
+            append(ino, 20 + i, info(30 + i, 0, i * MIB, MIB), (i + 1) * MIB);
+        }
+        assertEquals(Map.of(ino, List.of(0L)), candidates.find(counting, pid, 11, 3, 10), "applied more: scanned");
+        assertEquals(Map.of(ino, List.of(0L)), candidates.find(counting, pid, 11, 3, 10),
+                "a pass that found work is repeated until the work is done");
+        assertEquals(3, scans[0]);
     }
 
     private static String sources(ChunkPlan plan) {
