@@ -62,7 +62,7 @@ public final class FuseSession implements AutoCloseable {
         Nodes nodes = new Nodes();
         RequestStats stats = new RequestStats();
         NodeOps nodeOps = new NodeOps(vfs, nodes, Timeouts.of(attrTimeout, entryTimeout), stats, notifier);
-        LockOps locks = new LockOps(vfs, nodes, device);
+        LockOps locks = new LockOps(vfs, nodes, notifier, device);
         Dispatcher dispatcher = new Dispatcher(nodeOps, new FileOps(vfs, nodes, nodeOps),
                 new DirOps(vfs, nodes, nodeOps, notifier), locks, stats);
         return new FuseSession(device, mountpoint, config, dispatcher, notifier, locks);

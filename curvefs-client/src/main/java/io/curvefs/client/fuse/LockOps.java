@@ -11,7 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -36,11 +39,14 @@ final class LockOps implements AutoCloseable {
     private static final int F_UNLCK = 2;
     private static final long FIRST_PAUSE_MS = 2;
     private static final long LONGEST_PAUSE_MS = 50;
+    /** Bounded: a name notice waits for its directory's lock, which a request waiting for us may hold. */
+    private static final long STALE_NAMES_WAIT_MS = 200;
     /** Interrupts remembered for requests not seen yet (a worker may still be decoding them). */
     private static final int EARLY_INTERRUPTS = 256;
 
     private final Vfs vfs;
     private final Nodes nodes;
+    private final Notifier notifier;
     private final Map<Long, Waiter> waiting = new ConcurrentHashMap<>();
     private final Set<Long> earlyInterrupts = Collections.newSetFromMap(Collections.synchronizedMap(
             new LinkedHashMap<>(16, 0.75f, false) {
@@ -56,9 +62,10 @@ final class LockOps implements AutoCloseable {
     });
     private final Reply waitReply;
 
-    LockOps(Vfs vfs, Nodes nodes, FuseDevice device) {
+    LockOps(Vfs vfs, Nodes nodes, Notifier notifier, FuseDevice device) {
         this.vfs = vfs;
         this.nodes = nodes;
+        this.notifier = notifier;
         this.waitReply = new Reply(device, 4096);
     }
 
@@ -108,7 +115,15 @@ final class LockOps implements AutoCloseable {
         try {
             grant(a, change, r);
         } catch (RpcException e) {
-            if (!block || Errno.of(e) != Errno.EAGAIN) {
+            if (Errno.of(e) != Errno.EAGAIN) {
+                throw e;
+            }
+            if (a.flock) {
+                // Linux converts a flock by dropping the old one first (flock(2)): two holders of a shared
+                // flock that both ask for it exclusive must not wait for each other forever
+                vfs.unlockOwner(a.fh, a.owner, true);
+            }
+            if (!block) {
                 throw e;
             }
             Waiter w = new Waiter(a, change);
@@ -151,11 +166,26 @@ final class LockOps implements AutoCloseable {
 
     private void grant(Args a, LockChange change, Reply r) throws IOException {
         Inode fresh = vfs.lock(a.fh, change, a.lock());
-        if (fresh != null && nodes.differs(fresh)) {
+        if (fresh == null) {
+            return;
+        }
+        if (nodes.differs(fresh)) {
             // another mount changed the file before this lock was granted: the kernel drops its pages
             r.invalidateInode(a.ino, 0, 0);
             nodes.told(fresh);
         }
+        // and names beside it that the previous holder removed (a journal) are forgotten before the grant
+        List<CompletableFuture<Void>> notices = new ArrayList<>();
+        for (long dir : fresh.getParentList()) {
+            try {
+                for (String name : vfs.staleNames(dir)) {
+                    notices.add(notifier.entryChanged(dir, name));
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("names beside inode {} not checked: {}", a.ino, e.toString());
+            }
+        }
+        Notifier.awaitBriefly(notices, STALE_NAMES_WAIT_MS);
     }
 
     private void retry(Waiter w) {

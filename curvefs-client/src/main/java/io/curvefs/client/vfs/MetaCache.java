@@ -5,6 +5,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.curvefs.proto.metaserver.Inode;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The mount's metadata caches: inode attributes and name lookups, each expiring after the timeout the
@@ -75,6 +77,17 @@ final class MetaCache {
     /** Every cached name of {@code ino}: a scan, for the rare inode found gone or nameless. */
     void dropEntriesNaming(long ino) {
         entries.asMap().values().removeIf(s -> s.value() == ino);
+    }
+
+    /** The names of {@code parent} cached now (served within the entry timeout), with what they name. */
+    Map<String, Long> entriesIn(long parent) {
+        Map<String, Long> out = new HashMap<>();
+        entries.asMap().forEach((n, s) -> {
+            if (n.parent() == parent) {
+                out.put(n.name(), s.value());
+            }
+        });
+        return out;
     }
 
     void dropEntry(long parent, String name) {

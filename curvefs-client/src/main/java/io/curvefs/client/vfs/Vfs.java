@@ -24,6 +24,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -925,6 +926,34 @@ public final class Vfs {
         Inode fresh = fetch(h.inode());
         data.reload(h.inode(), fresh.getLength());
         return withLiveLength(fresh);
+    }
+
+    /**
+     * Names of {@code dir} this mount served within the entry timeout (so the kernel may still hold them)
+     * that a fresh listing no longer has as they were: another mount removed or replaced them. They leave
+     * this mount's caches; the caller tells the kernel. Used when a lock is granted: a program that
+     * coordinates through locks looks at its other files next (sqlite's journal), and must not find one
+     * that the previous holder deleted.
+     */
+    public List<String> staleNames(long dir) {
+        Map<String, Long> served = cache.entriesIn(dir);
+        if (served.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Long> now = new java.util.HashMap<>();
+        for (Dentry d : list(dir)) {
+            now.put(d.getName(), d.getInodeId());
+        }
+        List<String> stale = new ArrayList<>();
+        served.forEach((name, ino) -> {
+            if (!ino.equals(now.get(name))) {
+                stale.add(name);
+                if (!now.containsKey(name)) {
+                    cache.dropEntry(dir, name);
+                }
+            }
+        });
+        return stale;
     }
 
     /**

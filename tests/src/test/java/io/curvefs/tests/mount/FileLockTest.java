@@ -208,6 +208,47 @@ class FileLockTest {
     }
 
     @Test
+    void sharedFlocksOnTwoMountsConvertToExclusiveOneAfterTheOther() throws Exception {
+        Path onA = a.path().resolve("convert");
+        Files.write(onA, new byte[1]);
+        Path onB = seenOnB("convert");
+        // as flock(2) says, a conversion drops the old lock first: both get their exclusive lock in turn
+        String program = "import fcntl, os, sys, time\n"
+                + "fd = os.open(sys.argv[1], os.O_RDWR)\n"
+                + "fcntl.flock(fd, fcntl.LOCK_SH)\n"
+                + "print('shared', flush=True)\n"
+                + "sys.stdin.readline()\n"
+                + "fcntl.flock(fd, fcntl.LOCK_EX)\n"
+                + "print('exclusive', flush=True)\n"
+                + "time.sleep(0.2)\n"
+                + "fcntl.flock(fd, fcntl.LOCK_UN)\n";
+        List<Process> holders = new ArrayList<>();
+        try {
+            for (Path file : List.of(onA, onB)) {
+                holders.add(new ProcessBuilder("python3", "-c", program, file.toString()).start());
+            }
+            List<java.io.BufferedReader> outs = new ArrayList<>();
+            for (Process p : holders) {
+                outs.add(new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())));
+            }
+            for (java.io.BufferedReader out : outs) {
+                assertEquals("shared", out.readLine(), "both mounts hold the flock shared");
+            }
+            for (Process p : holders) {
+                p.getOutputStream().write('\n');
+                p.getOutputStream().flush();
+            }
+            for (int i = 0; i < holders.size(); i++) {
+                assertTrue(holders.get(i).waitFor(30, TimeUnit.SECONDS), "a conversion waited for the other forever");
+                assertEquals(0, holders.get(i).exitValue());
+                assertEquals("exclusive", outs.get(i).readLine());
+            }
+        } finally {
+            holders.forEach(Process::destroyForcibly);
+        }
+    }
+
+    @Test
     void theLocksOfAKilledMountGoWithItsSession() throws Exception {
         MountedFs c = env.mount("c");
         Process holder = null;
