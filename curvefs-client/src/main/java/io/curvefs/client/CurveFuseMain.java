@@ -72,6 +72,7 @@ public final class CurveFuseMain {
     private static int run(Args args, ClientConfig config) {
         CountDownLatch finished = new CountDownLatch(1);
         try (CurveRpcClient rpc = new CurveRpcClient(config.clusterToken())) {
+            CurveRpcClient.completeOnIoThreads();
             MdsClient mds = new MdsClient(rpc, config.mdsAddrs(), config.retryPolicy());
             MountSession session;
             try {

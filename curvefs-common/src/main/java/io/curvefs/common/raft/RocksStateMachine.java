@@ -78,6 +78,10 @@ public abstract class RocksStateMachine extends StateMachineAdapter {
     /** The serialized no-op a new leader proposes before it serves. */
     protected abstract byte[] barrierEntry();
 
+    /** Called after a batch of applied entries is in the store, before their proposers hear of it. */
+    protected void onBatchCommitted() {
+    }
+
     /** Called after the store was replaced by a snapshot, to rebuild in-memory views. */
     protected void onStoreReloaded() {
     }
@@ -154,6 +158,7 @@ public abstract class RocksStateMachine extends StateMachineAdapter {
             }
             if (last > 0) {
                 store.commit(batch, last);
+                onBatchCommitted();
             } else {
                 batch.close();
             }

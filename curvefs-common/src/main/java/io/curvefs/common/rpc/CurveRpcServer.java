@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -54,8 +55,24 @@ public final class CurveRpcServer implements AutoCloseable {
         return endpoint;
     }
 
+    /** Registers a handler that may block; it runs on the server's thread pool. */
     public <Q extends Message, R extends Message> void register(Class<Q> requestType, R responsePrototype,
                                                                 RpcHandler<Q, R> handler) {
+        register(requestType, responsePrototype, handler, executor);
+    }
+
+    /**
+     * Registers a handler that never blocks (it proposes, or reads a few keys, and completes its future
+     * later): it runs on the IO thread that decoded the request, which saves a thread hand-off (a futex
+     * wake and a context switch on each side) per request.
+     */
+    public <Q extends Message, R extends Message> void registerInline(Class<Q> requestType, R responsePrototype,
+                                                                      RpcHandler<Q, R> handler) {
+        register(requestType, responsePrototype, handler, Runnable::run);
+    }
+
+    private <Q extends Message, R extends Message> void register(Class<Q> requestType, R responsePrototype,
+                                                                 RpcHandler<Q, R> handler, Executor runOn) {
         server.registerProcessor(new RpcProcessor<Q>() {
             @Override
             public void handleRequest(RpcContext ctx, Q request) {
@@ -68,8 +85,8 @@ public final class CurveRpcServer implements AutoCloseable {
             }
 
             @Override
-            public java.util.concurrent.Executor executor() {
-                return executor;
+            public Executor executor() {
+                return runOn;
             }
         });
     }

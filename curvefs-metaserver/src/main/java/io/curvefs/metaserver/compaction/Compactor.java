@@ -5,6 +5,7 @@ import io.curvefs.common.rpc.Statuses;
 import io.curvefs.common.s3.S3Settings;
 import io.curvefs.metaserver.copyset.CopysetManager;
 import io.curvefs.metaserver.copyset.CopysetNode;
+import io.curvefs.metaserver.copyset.CopysetStateMachine;
 import io.curvefs.metaserver.copyset.LeaderRounds;
 import io.curvefs.metaserver.storage.MetaReader;
 import io.curvefs.metaserver.storage.PendingDelete;
@@ -93,9 +94,10 @@ public final class Compactor implements AutoCloseable {
             return 0;
         }
         int done = 0;
-        long applied = copyset.raftNode().getLastAppliedLogIndex();
-        Map<Long, List<Long>> found = candidates.find(copyset.reader(), p.getPartitionId(), applied,
-                settings.fragmentThreshold(), settings.chunksPerRound());
+        CopysetStateMachine fsm = copyset.stateMachine();
+        Candidates.Epoch epoch = new Candidates.Epoch(fsm.term(), fsm.installedSnapshotIndex());
+        Map<Long, List<Long>> found = candidates.find(copyset.reader(), p.getPartitionId(), fsm.changedChunks(),
+                epoch, settings.fragmentThreshold(), settings.chunksPerRound());
         for (Map.Entry<Long, List<Long>> e : found.entrySet()) {
             try {
                 done += compact(copyset, p, fs, e.getKey(), e.getValue());

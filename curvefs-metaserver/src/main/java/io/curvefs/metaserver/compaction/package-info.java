@@ -15,10 +15,11 @@
  *     most {@code chunksPerRound}): their objects are deleted, then a raft command (PurgePending) removes
  *     the records. A leader that dies in between leaves the records; the next leader deletes the (maybe
  *     already missing) objects again, which is harmless. So no replaced object is lost track of.</li>
- * <li><b>Candidates</b> ({@link io.curvefs.metaserver.compaction.Candidates}): one pass over the
- *     partition's chunk-info table from a per-partition cursor finds up to {@code chunksPerRound} chunks
- *     with more than {@code fragmentThreshold} infos or with data past EOF (after a truncate), of files
- *     not in the trash.</li>
+ * <li><b>Candidates</b> ({@link io.curvefs.metaserver.compaction.Candidates}): up to
+ *     {@code chunksPerRound} chunks with more than {@code fragmentThreshold} infos or with data past EOF
+ *     (after a truncate), of files not in the trash: once per leadership from a pass over the partition's
+ *     chunk-info table (a per-partition cursor), then from the files whose chunk lists grew since
+ *     ({@link io.curvefs.metaserver.compaction.ChangedChunks}, filled by the state machine).</li>
  * <li><b>Plan</b> ({@link io.curvefs.metaserver.compaction.ChunkPlan}): from the chunk's keys read at one
  *     moment, the valid bytes (newest wins, clipped to the file length, zero infos dropped) become ONE
  *     set of objects named with the largest valid chunk id and compaction generation + 1 (never an
@@ -47,8 +48,8 @@
  * is never stale.
  *
  * <h2>Cost</h2>
- * A round scans the chunk-info table of each partition it leads until it has found its budget (from a
- * per-partition cursor), so an idle round reads every chunk-info key once per interval; a compaction
+ * A new leader reads every chunk-info key of its partitions once; after that a round reads the chunk
+ * lists of the files written since the last round, nothing when nothing was written; a compaction
  * rewrites every valid byte of the chunk (up to 64 MiB) however few infos it merges, as the original does.
  *
  * <h2>Trash and delete-fs</h2>

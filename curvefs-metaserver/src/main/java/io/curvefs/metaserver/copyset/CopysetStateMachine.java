@@ -6,14 +6,18 @@ import io.curvefs.common.raft.RocksStateMachine;
 import io.curvefs.common.rpc.Statuses;
 import io.curvefs.common.storage.Batch;
 import io.curvefs.common.storage.RocksStore;
+import io.curvefs.metaserver.compaction.ChangedChunks;
 import io.curvefs.metaserver.storage.MetaKeys;
 import io.curvefs.metaserver.storage.MetaWriter;
 import io.curvefs.proto.common.RequestHeader;
+import io.curvefs.proto.metaserver.AppendS3ChunkInfoRequest;
 import io.curvefs.proto.metaserver.MetaOperation;
 import io.curvefs.proto.metaserver.Noop;
 import io.curvefs.proto.metaserver.RequestRecord;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -32,12 +36,28 @@ public final class CopysetStateMachine extends RocksStateMachine {
             MetaOperation.newBuilder().setNoop(Noop.getDefaultInstance()).build().toByteArray();
 
     private final OperationApplier applier;
+    private final ChangedChunks changedChunks = new ChangedChunks();
+    /** Files whose chunk lists grew in the batch being applied (FSM thread only). */
+    private final List<AppendS3ChunkInfoRequest> appendsInBatch = new ArrayList<>();
 
     public CopysetStateMachine(CopysetId id, RocksStore store) {
         super(store);
         this.applier = new OperationApplier(id);
     }
 
+    /** What the compactor has not looked at yet. */
+    public ChangedChunks changedChunks() {
+        return changedChunks;
+    }
+
+    @Override
+    protected void onBatchCommitted() {
+        // only now can a reader see the new infos: a compactor taking the change earlier could miss them
+        for (AppendS3ChunkInfoRequest r : appendsInBatch) {
+            changedChunks.add(r.getPartition().getPartitionId(), r.getInodeId());
+        }
+        appendsInBatch.clear();
+    }
 
     @Override
     protected Message apply(Batch batch, long index, ByteBuffer data) {
@@ -52,6 +72,9 @@ public final class CopysetStateMachine extends RocksStateMachine {
         }
         MetaWriter w = new MetaWriter(batch);
         RequestHeader header = Statuses.headerOf(OperationApplier.requestOf(op));
+        if (op.getOpCase() == MetaOperation.OpCase.APPEND_CHUNK) {
+            appendsInBatch.add(op.getAppendChunk());
+        }
         if (header.getClientId().isEmpty() || header.getSeq() == 0) {
             return applier.apply(w, index, op);
         }

@@ -76,7 +76,8 @@ import java.util.function.Function;
 
 /**
  * MetaServerService: routes each request to its copyset. Mutations are proposed to the copyset's raft
- * group and answered with what the state machine produced; reads are lease reads on the leader.
+ * group and answered with what the state machine produced; reads are lease reads on the leader. Every
+ * handler here is non-blocking and runs on the RPC IO thread; listings go to the read pool.
  */
 public final class MetaServerService {
     private final CopysetManager copysets;
@@ -122,10 +123,10 @@ public final class MetaServerService {
                 FinishTxRequest::getPartition, r -> MetaOperation.newBuilder().setFinishTx(r));
         registerWrite(server, AppendS3ChunkInfoRequest.class, AppendS3ChunkInfoResponse.getDefaultInstance(),
                 AppendS3ChunkInfoRequest::getPartition, r -> MetaOperation.newBuilder().setAppendChunk(r));
-        server.register(CreatePartitionRequest.class, CreatePartitionResponse.getDefaultInstance(),
+        server.registerInline(CreatePartitionRequest.class, CreatePartitionResponse.getDefaultInstance(),
                 r -> propose(copysets.require(r.getPartition().getPoolId(), r.getPartition().getCopysetId()),
                         MetaOperation.newBuilder().setCreatePartition(logged(r))));
-        server.register(DeletePartitionRequest.class, DeletePartitionResponse.getDefaultInstance(),
+        server.registerInline(DeletePartitionRequest.class, DeletePartitionResponse.getDefaultInstance(),
                 r -> propose(copysets.require(r.getPoolId(), r.getCopysetId()),
                         MetaOperation.newBuilder().setDeletePartition(logged(r))));
 
@@ -135,15 +136,15 @@ public final class MetaServerService {
                 BatchGetInodeAttrRequest::getPartition, InodeOperations::batchGetAttr);
         registerRead(server, GetDentryRequest.class, GetDentryResponse.getDefaultInstance(),
                 GetDentryRequest::getPartition, DentryOperations::get);
-        registerRead(server, ListDentryRequest.class, ListDentryResponse.getDefaultInstance(),
+        registerScan(server, ListDentryRequest.class, ListDentryResponse.getDefaultInstance(),
                 ListDentryRequest::getPartition, DentryOperations::list);
         registerRead(server, GetLockRequest.class, GetLockResponse.getDefaultInstance(),
                 GetLockRequest::getPartition, LockOperations::get);
-        registerRead(server, ListTxRequest.class, ListTxResponse.getDefaultInstance(),
+        registerScan(server, ListTxRequest.class, ListTxResponse.getDefaultInstance(),
                 ListTxRequest::getPartition, TxOutcome::list);
-        registerRead(server, GetS3ChunkInfoRequest.class, GetS3ChunkInfoResponse.getDefaultInstance(),
+        registerScan(server, GetS3ChunkInfoRequest.class, GetS3ChunkInfoResponse.getDefaultInstance(),
                 GetS3ChunkInfoRequest::getPartition, ChunkOperations::get);
-        server.register(GetPartitionRequest.class, GetPartitionResponse.getDefaultInstance(),
+        server.registerInline(GetPartitionRequest.class, GetPartitionResponse.getDefaultInstance(),
                 r -> reads.read(copysets.require(r.getPoolId(), r.getCopysetId()),
                         reader -> PartitionOperations.get(reader, r)));
     }
@@ -151,7 +152,7 @@ public final class MetaServerService {
     private <Q extends Message, R extends Message> void registerWrite(CurveRpcServer server, Class<Q> type, R prototype,
                                                               Function<Q, PartitionRef> route,
                                                               Function<Q, MetaOperation.Builder> op) {
-        server.register(type, prototype, r -> propose(copysetOf(route.apply(r)), op.apply(logged(r))));
+        server.registerInline(type, prototype, r -> propose(copysetOf(route.apply(r)), op.apply(logged(r))));
     }
 
     /** The request as it goes into the raft log: the cluster token was checked on receipt and is a secret. */
@@ -162,7 +163,13 @@ public final class MetaServerService {
     private <Q extends Message, R extends Message> void registerRead(CurveRpcServer server, Class<Q> type, R prototype,
                                                              Function<Q, PartitionRef> route,
                                                              BiFunction<MetaReader, Q, R> query) {
-        server.register(type, prototype, r -> reads.read(copysetOf(route.apply(r)), reader -> query.apply(reader, r)));
+        server.registerInline(type, prototype, r -> reads.read(copysetOf(route.apply(r)), reader -> query.apply(reader, r)));
+    }
+
+    private <Q extends Message, R extends Message> void registerScan(CurveRpcServer server, Class<Q> type, R prototype,
+                                                             Function<Q, PartitionRef> route,
+                                                             BiFunction<MetaReader, Q, R> query) {
+        server.registerInline(type, prototype, r -> reads.scan(copysetOf(route.apply(r)), reader -> query.apply(reader, r)));
     }
 
     /** The state machine answers a mutation with the response type its request expects. */

@@ -11,6 +11,7 @@ import io.curvefs.metaserver.dentry.EntryRemoval;
 import io.curvefs.metaserver.inode.ChunkOperations;
 import io.curvefs.metaserver.storage.ChunkAppend;
 import io.curvefs.metaserver.storage.KvView;
+import io.curvefs.metaserver.storage.MetaKeys;
 import io.curvefs.metaserver.storage.MetaReader;
 import io.curvefs.metaserver.storage.MetaWriter;
 import io.curvefs.metaserver.storage.PendingDelete;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.function.BiPredicate;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -155,9 +157,11 @@ class CompactionPlanTest {
     }
 
     @Test
-    void aPartitionIsScannedAgainOnlyAfterItsCopysetAppliedSomething() {
+    void aPartitionIsScannedWholeOncePerEpochThenOnlyTheFilesWhoseChunksChanged() {
         long ino = file("fragmented");
-        int[] scans = {0};
+        int pid = P1.getPartitionId();
+        byte[] table = MetaKeys.tablePrefix(MetaKeys.CHUNK, pid);
+        int[] tableScans = {0};
         MetaReader counting = new MetaReader(new KvView() {
             @Override
             public byte[] get(byte[] key) {
@@ -166,23 +170,48 @@ class CompactionPlanTest {
 
             @Override
             public void scan(byte[] prefix, byte[] startAt, BiPredicate<byte[], byte[]> visitor) {
-                scans[0]++;
+                if (Arrays.equals(prefix, table)) {
+                    tableScans[0]++;
+                }
                 batch.scan(prefix, startAt, visitor);
             }
         });
         Candidates candidates = new Candidates();
-        int pid = P1.getPartitionId();
-        assertEquals(Map.of(), candidates.find(counting, pid, 7, 3, 10), "nothing fragmented yet");
-        assertEquals(1, scans[0]);
-        assertEquals(Map.of(), candidates.find(counting, pid, 7, 3, 10));
-        assertEquals(1, scans[0], "no entry applied since the pass that saw everything: no scan");
+        ChangedChunks changes = new ChangedChunks();
+        Candidates.Epoch first = new Candidates.Epoch(1, 0);
+        assertEquals(Map.of(), candidates.find(counting, pid, changes, first, 3, 10), "nothing fragmented yet");
+        assertEquals(1, tableScans[0]);
+        assertEquals(Map.of(), candidates.find(counting, pid, changes, first, 3, 10));
+        assertEquals(1, tableScans[0], "nothing changed since the whole pass: no scan");
+
         for (int i = 0; i < 4; i++) {
             append(ino, 20 + i, info(30 + i, 0, i * MIB, MIB), (i + 1) * MIB);
+            changes.add(pid, ino);
         }
-        assertEquals(Map.of(ino, List.of(0L)), candidates.find(counting, pid, 11, 3, 10), "applied more: scanned");
-        assertEquals(Map.of(ino, List.of(0L)), candidates.find(counting, pid, 11, 3, 10),
-                "a pass that found work is repeated until the work is done");
-        assertEquals(3, scans[0]);
+        assertEquals(Map.of(ino, List.of(0L)), candidates.find(counting, pid, changes, first, 3, 10),
+                "the changed file is read");
+        assertEquals(Map.of(ino, List.of(0L)), candidates.find(counting, pid, changes, first, 3, 10),
+                "a file found is looked at again until its compaction is done");
+        assertEquals(1, tableScans[0], "never the whole table");
+
+        long unseen = file("unseen");
+        for (int i = 0; i < 4; i++) {
+            append(unseen, 40 + i, info(50 + i, 0, i * MIB, MIB), (i + 1) * MIB);
+        }
+        assertEquals(Map.of(ino, List.of(0L)), candidates.find(counting, pid, changes, first, 3, 10),
+                "a change nobody recorded waits for the next epoch");
+        assertEquals(Map.of(ino, List.of(0L), unseen, List.of(0L)),
+                candidates.find(counting, pid, changes, new Candidates.Epoch(2, 0), 3, 10), "a new leader scans whole");
+        assertEquals(2, tableScans[0]);
+        assertEquals(Map.of(ino, List.of(0L), unseen, List.of(0L)),
+                candidates.find(counting, pid, changes, new Candidates.Epoch(2, 60), 3, 10), "so does an installed snapshot");
+        assertEquals(3, tableScans[0]);
+
+        for (long i = 0; i <= ChangedChunks.LIMIT; i++) {
+            changes.add(pid, 1_000_000 + i);
+        }
+        candidates.find(counting, pid, changes, new Candidates.Epoch(2, 60), 3, 10);
+        assertEquals(4, tableScans[0], "too many changes waiting: they were dropped for a whole pass");
     }
 
     private static String sources(ChunkPlan plan) {
