@@ -338,8 +338,11 @@ class DataStoreTest {
         rnd.nextBytes(second);
         System.arraycopy(first, 0, model, 0, first.length);
         System.arraycopy(second, 0, model, 5 * MIB, second.length);
+        // blocks of 16 MiB: no write here fills one, so no background flush is queued that could run after
+        // the explicit flush and upload the second write before S3 stops (the test would then see no error)
+        long blockSize = 16L * MIB;
         try (S3ProxyServer s3 = new S3ProxyServer(tmp.resolve("s3"))) {
-            try (DataStore store = open(s3, 0, 0, config)) {
+            try (DataStore store = open(s3, blockSize, 0, config)) {
                 FileHandle h = store.open(ino, 0);
                 h.write(0, ByteBuffer.wrap(first));
                 h.flush();
@@ -361,7 +364,7 @@ class DataStoreTest {
                 h.release();
                 assertBucketHoldsExactlyReferencedObjects(store);
             }
-            try (DataStore fresh = open(s3, 0, 0, config)) {
+            try (DataStore fresh = open(s3, blockSize, 0, config)) {
                 FileHandle f = fresh.open(ino, infos.length(ino));
                 assertWhole(f, model, model.length, "after restart");
                 f.release();
