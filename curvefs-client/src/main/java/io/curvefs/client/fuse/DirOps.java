@@ -40,17 +40,19 @@ final class DirOps {
     private final Nodes nodes;
     private final NodeOps entries;
     private final Notifier notifier;
+    private final DirectoryUse use;
     private final AtomicLong nextFh = new AtomicLong(1);
     private final Map<Long, Listing> handles = new ConcurrentHashMap<>();
     /** Per directory, the names this mount listed last and what they named. */
     private final Cache<Long, Map<String, Long>> lastListed =
             Caffeine.newBuilder().maximumSize(MAX_REMEMBERED_DIRS).build();
 
-    DirOps(Vfs vfs, Nodes nodes, NodeOps entries, Notifier notifier) {
+    DirOps(Vfs vfs, Nodes nodes, NodeOps entries, Notifier notifier, DirectoryUse use) {
         this.vfs = vfs;
         this.nodes = nodes;
         this.entries = entries;
         this.notifier = notifier;
+        this.use = use;
     }
 
     void opendir(Request q, Reply r) {
@@ -61,11 +63,19 @@ final class DirOps {
         long fh = nextFh.getAndIncrement();
         long parent = dir.getParentCount() > 0 ? dir.getParent(0) : q.nodeid;
         handles.put(fh, new Listing(q.nodeid, parent, null));
-        r.start(q.unique).open(fh, 0).send();
+        use.opened(q.nodeid);
+        if (r.start(q.unique).open(fh, 0).send() != 0) {
+            // interrupted: the kernel never got the handle, so no RELEASEDIR will come
+            handles.remove(fh);
+            use.released(q.nodeid);
+        }
     }
 
     void releasedir(Request q, Reply r) {
-        handles.remove(q.u64(0));
+        Listing gone = handles.remove(q.u64(0));
+        if (gone != null) {
+            use.released(gone.dir());
+        }
         r.ok(q.unique);
     }
 
@@ -87,7 +97,6 @@ final class DirOps {
         int limit = Protocol.OUT_HEADER + Math.min(size, r.capacity() - Protocol.OUT_HEADER);
         long total = listing.entries().size() + 2L;
         List<Inode> named = new ArrayList<>();
-        NodeOps.MovedDirectories moved = entries.new MovedDirectories();
         for (long i = offset; i < total; i++) {
             String name = i == 0 ? "." : i == 1 ? ".." : listing.entries().get((int) (i - 2)).getName();
             byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
@@ -106,8 +115,10 @@ final class DirOps {
             Dentry d = listing.entries().get((int) (i - 2));
             Inode inode = plus ? attributes(d) : null;
             if (plus) {
-                if (inode != null) {
-                    moved.note(inode, listing.dir(), d.getName());
+                if (inode != null && movedHere(inode, listing.dir(), d.getName())) {
+                    // a lookup moves the kernel's dentry, when this mount is done with the old place
+                    r.noEntry();
+                } else if (inode != null) {
                     nodes.lookedUp(inode);
                     named.add(inode);
                     r.entry(inode, entries.entryNanos(), entries.attrNanos());
@@ -117,10 +128,27 @@ final class DirOps {
             }
             dirent(r, d.getInodeId(), i + 1, inode != null ? typeOf(inode.getMode()) : typeOf(d.getType()), bytes);
         }
-        moved.settle();
         if (r.send() != 0) {
             named.forEach(inode -> nodes.forget(inode.getInodeId(), 1));
         }
+    }
+
+    /**
+     * Whether {@code inode} is a directory the kernel holds under another parent (another mount moved
+     * it here): its old dentry is invalidated, and the listing names it without an entry. A directory
+     * not moved is noted as placed here.
+     */
+    private boolean movedHere(Inode inode, long dir, String name) {
+        if (!Modes.isDir(inode.getMode())) {
+            return false;
+        }
+        Nodes.Place before = entries.placedElsewhere(inode.getInodeId(), dir);
+        if (before != null) {
+            notifier.entryChanged(before.parent(), before.name());
+            return true;
+        }
+        nodes.placed(inode.getInodeId(), dir, name);
+        return false;
     }
 
     /** The entry's attributes (cached by the listing), or null when it went away meanwhile. */

@@ -19,17 +19,28 @@ final class Dispatcher {
     private final DirOps dirs;
     private final LockOps locks;
     private final RequestStats stats;
+    private final DirectoryUse use;
 
-    Dispatcher(NodeOps nodes, FileOps files, DirOps dirs, LockOps locks, RequestStats stats) {
+    Dispatcher(NodeOps nodes, FileOps files, DirOps dirs, LockOps locks, RequestStats stats, DirectoryUse use) {
         this.nodes = nodes;
         this.files = files;
         this.dirs = dirs;
         this.locks = locks;
         this.stats = stats;
+        this.use = use;
     }
 
     void dispatch(Request q, Reply r) {
         stats.count(q);
+        use.begin(q);
+        try {
+            serve(q, r);
+        } finally {
+            use.end(q);
+        }
+    }
+
+    private void serve(Request q, Reply r) {
         try {
             switch (q.opcode) {
                 case Protocol.LOOKUP -> nodes.lookup(q, r);

@@ -61,10 +61,11 @@ public final class FuseSession implements AutoCloseable {
         Notifier notifier = new Notifier(device);
         Nodes nodes = new Nodes();
         RequestStats stats = new RequestStats();
-        NodeOps nodeOps = new NodeOps(vfs, nodes, Timeouts.of(attrTimeout, entryTimeout), stats, notifier);
+        DirectoryUse use = new DirectoryUse(nodes);
+        NodeOps nodeOps = new NodeOps(vfs, nodes, Timeouts.of(attrTimeout, entryTimeout), stats, notifier, use);
         LockOps locks = new LockOps(vfs, nodes, notifier, device);
         Dispatcher dispatcher = new Dispatcher(nodeOps, new FileOps(vfs, nodes, nodeOps),
-                new DirOps(vfs, nodes, nodeOps, notifier), locks, stats);
+                new DirOps(vfs, nodes, nodeOps, notifier, use), locks, stats, use);
         return new FuseSession(device, mountpoint, config, dispatcher, notifier, locks);
     }
 

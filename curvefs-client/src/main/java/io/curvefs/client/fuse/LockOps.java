@@ -179,7 +179,7 @@ final class LockOps implements AutoCloseable {
         for (long dir : fresh.getParentList()) {
             try {
                 for (String name : vfs.staleNames(dir)) {
-                    notices.add(notifier.entryChanged(dir, name));
+                    notices.add(notifier.entryChangedNow(dir, name));
                 }
             } catch (RuntimeException e) {
                 LOG.debug("names beside inode {} not checked: {}", a.ino, e.toString());

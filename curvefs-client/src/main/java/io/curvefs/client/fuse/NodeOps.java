@@ -13,9 +13,9 @@ import io.curvefs.proto.metaserver.Time;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The requests about names and attributes: each is one {@link Vfs} call, its reply, and the lookup
@@ -24,8 +24,8 @@ import java.util.concurrent.CompletableFuture;
 final class NodeOps {
     /** ACLs are not enforced (FUSE_POSIX_ACL is not negotiated): storing them would pretend they were. */
     private static final String ACL_PREFIX = "system.posix_acl_";
-    /** How long a lookup waits for a moved directory's old dentry to go (see {@link #place}). */
-    static final long MOVED_DIRECTORY_WAIT_MS = 1000;
+    /** How long a lookup waits for a moved directory's old dentry to go (see {@link #rehome}). */
+    private static final long MOVED_DIRECTORY_WAIT_MS = 1000;
     private static final long FREE_INODES = 1L << 40;
     private static final int NANOS_PER_SEC = 1_000_000_000;
 
@@ -34,13 +34,15 @@ final class NodeOps {
     private final Timeouts timeouts;
     private final RequestStats stats;
     private final Notifier notifier;
+    private final DirectoryUse use;
 
-    NodeOps(Vfs vfs, Nodes nodes, Timeouts timeouts, RequestStats stats, Notifier notifier) {
+    NodeOps(Vfs vfs, Nodes nodes, Timeouts timeouts, RequestStats stats, Notifier notifier, DirectoryUse use) {
         this.vfs = vfs;
         this.nodes = nodes;
         this.timeouts = timeouts;
         this.stats = stats;
         this.notifier = notifier;
+        this.use = use;
     }
 
     long entryNanos() {
@@ -77,48 +79,55 @@ final class NodeOps {
     void lookup(Request q, Reply r) {
         String name = q.name(0);
         Inode inode = vfs.lookup(q.nodeid, name);
-        MovedDirectories moved = new MovedDirectories();
-        moved.note(inode, q.nodeid, name);
-        moved.settle();
+        if (Modes.isDir(inode.getMode())) {
+            inode = rehome(inode, q.nodeid, name);
+        }
         entry(q, r, inode, vfs.entryAgeNanos(q.nodeid, name), vfs.attrAgeNanos(inode.getInodeId()));
     }
 
     /**
-     * The directories a reply is about to name, and where. When the kernel holds one under another name
-     * (another mount moved it), that dentry is invalidated first: the kernel moves a directory's dentry
-     * to a new name only when no rename runs on this mount and the old parent is unlocked, and answers
-     * ESTALE otherwise. The notice takes the old parent's lock, so it goes through the notifier and is
-     * waited for, boundedly (the lock's holder may be waiting for this very reply); a directory whose
-     * notice did not go through keeps its old place, so the kernel's retry tries again.
+     * What a lookup tells the kernel {@code name} in {@code parent} is, when the answer {@code found} is
+     * a directory. When the kernel holds it under another parent (another mount moved it), the name is
+     * asked of the metaserver first (the cached answer may be the stale one of the two), then its old
+     * dentry is invalidated and the lookup waits, boundedly, until this mount stops using the old place
+     * (see {@link DirectoryUse}). The notice takes the old parent's lock, so it goes through the notifier
+     * (the lock's holder may be waiting for this very reply); a directory whose notice did not go
+     * through keeps its old place, so the kernel's retry of an ESTALE tries again.
      */
-    final class MovedDirectories {
-        private final List<Runnable> places = new ArrayList<>(0);
-        private final List<CompletableFuture<Void>> notices = new ArrayList<>(0);
-
-        void note(Inode inode, long parent, String name) {
+    private Inode rehome(Inode found, long parent, String name) {
+        Inode inode = found;
+        Nodes.Place before = placedElsewhere(inode.getInodeId(), parent);
+        if (before != null) {
+            // a directory has one name: one of the two is stale, maybe the cached answer just given
+            vfs.forgetNames(inode.getInodeId());
+            inode = vfs.lookupUncached(parent, name);
             if (!Modes.isDir(inode.getMode())) {
-                return;
+                return inode;
             }
-            long dir = inode.getInodeId();
-            Nodes.Place before = nodes.placeOf(dir);
-            // within one parent the kernel moves the dentry without taking locks
-            if (before == null || before.parent() == parent) {
-                nodes.placed(dir, parent, name);
-                return;
-            }
-            CompletableFuture<Void> told = notifier.entryChanged(before.parent(), before.name());
-            notices.add(told);
-            places.add(() -> {
-                if (told.isDone()) {
-                    nodes.placed(dir, parent, name);
-                }
-            });
+            before = placedElsewhere(inode.getInodeId(), parent);
         }
+        long dir = inode.getInodeId();
+        if (before == null) {
+            nodes.placed(dir, parent, name);
+            return inode;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MOVED_DIRECTORY_WAIT_MS);
+        CompletableFuture<Void> told = notifier.entryChangedNow(before.parent(), before.name());
+        Notifier.awaitBriefly(List.of(told), MOVED_DIRECTORY_WAIT_MS);
+        use.awaitMovable(dir, before.parent(), deadline);
+        if (told.isDone()) {
+            nodes.placed(dir, parent, name);
+        }
+        return inode;
+    }
 
-        void settle() {
-            Notifier.awaitBriefly(notices, MOVED_DIRECTORY_WAIT_MS);
-            places.forEach(Runnable::run);
-        }
+    /**
+     * Where the kernel holds directory {@code dir} when that is under another parent than
+     * {@code parent}, else null (within one parent the kernel moves a dentry without taking locks).
+     */
+    Nodes.Place placedElsewhere(long dir, long parent) {
+        Nodes.Place before = nodes.placeOf(dir);
+        return before == null || before.parent() == parent ? null : before;
     }
 
     void forget(Request q) {

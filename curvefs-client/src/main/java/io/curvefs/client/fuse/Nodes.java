@@ -21,7 +21,12 @@ final class Nodes {
     private static final class Node {
         long lookups;
         Seen seen;
+        /** The inode's first parent when the kernel was last told of it: where its dentry likely is. */
+        long parent;
     }
+
+    /** Deeper than any tree the kernel's dentries form here; a bound against a cycle of stale places. */
+    private static final int MAX_DEPTH = 4096;
 
     /** Where the kernel was last told a directory is (a directory has one name, so one dentry). */
     record Place(long parent, String name) {
@@ -36,6 +41,7 @@ final class Nodes {
             Node node = n != null ? n : new Node();
             node.lookups++;
             node.seen = Seen.of(inode);
+            node.parent = inode.getParentCount() > 0 ? inode.getParent(0) : 0;
             return node;
         });
     }
@@ -68,6 +74,34 @@ final class Nodes {
     /** Where the kernel was last told directory {@code dir} is, or null. */
     Place placeOf(long dir) {
         return dirPlaces.get(dir);
+    }
+
+    /**
+     * Whether the kernel's dentry of {@code ino} is likely below directory {@code dir} (a dentry pins
+     * its parents): the places the kernel was told, followed up.
+     */
+    boolean below(long ino, long dir) {
+        long at = ino;
+        for (int depth = 0; depth < MAX_DEPTH; depth++) {
+            long up = parentOf(at);
+            if (up == 0 || up == at) {
+                return false;
+            }
+            if (up == dir) {
+                return true;
+            }
+            at = up;
+        }
+        return false;
+    }
+
+    private long parentOf(long ino) {
+        Place place = dirPlaces.get(ino);
+        if (place != null) {
+            return place.parent();
+        }
+        Node node = nodes.get(ino);
+        return node == null ? 0 : node.parent;
     }
 
     /** This mount renamed {@code ino}: the kernel moved its dentry itself. */

@@ -23,9 +23,16 @@
  * kernel was told invalidates the kernel's attributes at once (attributes only: no lock involved) and
  * drops its pages (no KEEP_CACHE). A listing in which a name vanished or names another inode makes
  * {@code Notifier} invalidate that name, from its own thread (the kernel takes the directory's lock for
- * it, which the request that taught us may hold). An inode that is gone for good is ESTALE, which makes
- * the kernel look the name up again. Replies carry the rest of the timeouts, counted from when the value
- * was fetched, so nothing is served later than one attribute timeout after it was read.
+ * it, which the request that taught us may hold). A directory another mount moved is the kernel's
+ * hardest case: it moves the old dentry to the new name only when this mount runs no rename across
+ * directories, the old parent is not locked and nobody holds the old dentry, and fails the lookup with
+ * ESTALE otherwise. A lookup that names a directory the kernel holds elsewhere therefore checks the name
+ * at the metaserver (one of the two is stale), invalidates the old dentry and waits, at most 1 s, until
+ * the requests and open handles of this mount leave the old place ({@code DirectoryUse}); a listing
+ * names such a directory without an entry, leaving the move to that lookup. An inode that is gone for
+ * good is ESTALE, which makes the kernel look the name up again. Replies carry the rest of the timeouts,
+ * counted from when the value was fetched, so nothing is served later than one attribute timeout after
+ * it was read.
  *
  * <p><b>Locks.</b> POSIX record locks and flock are negotiated (POSIX_LOCKS, FLOCK_LOCKS) and live at
  * the inode's metaserver, so every process of every mount sees the same locks ({@code LockOps}; the

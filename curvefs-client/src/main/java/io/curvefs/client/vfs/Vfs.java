@@ -114,6 +114,14 @@ public final class Vfs {
         return withLiveLength(lookupFresh(parent, name));
     }
 
+    /**
+     * The inode named {@code name} in {@code parent}, asked of the metaserver whatever the caches hold:
+     * for an answer the caches may have kept past a move by another mount.
+     */
+    public Inode lookupUncached(long parent, String name) {
+        return withLiveLength(lookupFresh(parent, name));
+    }
+
     /** A lookup right after listing the directory: the caches answer, unless the listing was not kept. */
     private Inode lookupListed(long parent, String name) {
         Long ino = cache.entry(parent, name);
